@@ -1,0 +1,16 @@
+"""Every test runs with all state under its own tmp_path and the cheap deterministic embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TOOLKIT_EMBEDDINGS", "hash")
+    monkeypatch.setenv("TOOLKIT_LLM_PROVIDER", "none")
+    for var in ("CHROMA_HOST", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+                "TOOLKIT_LLM_MODEL", "TOOLKIT_LLM_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    yield

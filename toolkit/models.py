@@ -1,0 +1,147 @@
+"""Data that crosses module borders: search hits, citations, drafts and findings.
+
+Every draft, whichever engine wrote it, is a `Draft`. Citation marks in the text are `[n]`, where `n` is the
+1-based position of the source in `Draft.citations`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Lang = Literal["en", "nl", "sv"]
+DraftKind = Literal["story", "faq", "survey", "plan"]
+DRAFT_KINDS: tuple[str, ...] = ("story", "faq", "survey", "plan")
+
+
+class Hit(BaseModel):
+    """One retrieved passage: a knowledge card (or part of one) or a chunk of a user document."""
+
+    id: str  # chunk id, unique in the index
+    card_id: str  # the card's id (same across languages) or the user document's source id
+    text: str
+    title: str
+    source: str  # publisher / author
+    year: int | None = None
+    lang: Lang
+    kind: str = "guidance"  # guidance | fact | framework | example | upload
+    topics: list[str] = Field(default_factory=list)
+    claim: str = ""  # for fact cards: one reader-ready sentence stating the figure with its source
+    origin: Literal["knowledge", "upload"] = "knowledge"
+    score: float = 0.0
+
+
+class Citation(BaseModel):
+    """A source a draft relies on. `text` is the passage used, so checks can trace every figure."""
+
+    id: str
+    title: str
+    source: str
+    year: int | None = None
+    lang: Lang = "en"
+    kind: str = "guidance"
+    text: str = ""
+
+
+class Section(BaseModel):
+    key: str  # stable key, e.g. "why", "stops_doing"; used to regenerate one section
+    heading: str
+    paragraphs: list[str] = Field(default_factory=list)
+    bullets: list[str] = Field(default_factory=list)  # an unordered list after the paragraphs
+    numbered: list[str] = Field(default_factory=list)  # an ordered list after the bullets
+    citations: list[str] = Field(default_factory=list)  # citation ids used in this section
+    edited: bool = False  # set by the UI when the user changed the text
+
+
+class FaqItem(BaseModel):
+    key: str
+    question: str
+    answer: str
+    citations: list[str] = Field(default_factory=list)
+    custom: bool = False  # added by the user
+    edited: bool = False
+
+
+class SurveyQuestion(BaseModel):
+    key: str
+    text: str
+    type: Literal["likert", "nps", "open"]
+    options: list[str] = Field(default_factory=list)  # likert: 5 labels; nps: "0".."10"; open: []
+    dimension: str  # stable dimension key, e.g. "purpose", "trust"
+    dimension_label: str = ""  # the dimension's name in the survey's language
+    custom: bool = False
+    edited: bool = False
+
+
+class TimelineEntry(BaseModel):
+    date: str  # ISO date
+    date_label: str  # formatted for the locale
+    touchpoint: str
+    sender: str
+    audience: str
+    channel: str
+    key: str = ""
+
+
+class WorkshopBlock(BaseModel):
+    start: str  # "09:00"
+    minutes: int
+    title: str
+    description: str
+    exercise: bool = False
+
+
+class Finding(BaseModel):
+    """One result of a check: what, where, how to fix. Findings are shown, never silently applied."""
+
+    check: str  # language | register | readability | grounding | survey
+    severity: Literal["info", "warning", "error"]
+    message: str
+    where: str = ""  # section key, question key or a short quote
+    fix: str = ""
+    score: float | None = None  # e.g. the readability score
+
+
+class Draft(BaseModel):
+    kind: DraftKind
+    lang: Lang
+    title: str
+    subtitle: str = ""  # organisation, tool and date, formatted for the locale
+    engine: str = "composer"  # "composer" or "provider:model"
+    variant: int = 0
+    notices: list[str] = Field(default_factory=list)  # e.g. a fallback to the composer and why
+    sections: list[Section] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    checks: list[Finding] = Field(default_factory=list)
+    items: list[FaqItem] = Field(default_factory=list)  # faq
+    questions: list[SurveyQuestion] = Field(default_factory=list)  # survey
+    survey_intro: str = ""  # survey: text for respondents (anonymity, time, when results are shared)
+    wave: Literal["before", "during", "after"] | None = None  # survey
+    timeline: list[TimelineEntry] = Field(default_factory=list)  # plan
+    workshop: list[WorkshopBlock] = Field(default_factory=list)  # plan
+    derived: list[str] = Field(default_factory=list)  # literal values computed from the brief (dates, times)
+    register: str = ""  # je | u | du | ni | plain | formal
+    organisation: str = ""
+    ai_tool: str = ""
+    date: str = ""  # ISO start date of the rollout
+    created: datetime = Field(default_factory=datetime.now)
+
+    @property
+    def text(self) -> str:
+        """The whole draft as plain text, as a reader sees it."""
+        from toolkit.render import draft_text
+
+        return draft_text(self)
+
+    def citation_number(self, citation_id: str) -> int | None:
+        for n, citation in enumerate(self.citations, start=1):
+            if citation.id == citation_id:
+                return n
+        return None
+
+    def to_json_dict(self) -> dict:
+        data = self.model_dump(mode="json")
+        data["text"] = self.text
+        return data

