@@ -1,0 +1,138 @@
+"""The workspace keeps every project, brief and draft version, and never drops one session's work."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from toolkit.models import Draft, Section
+from toolkit.settings import Settings
+from toolkit.workspace import ProjectNotFound, Workspace
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return Workspace(tmp_path / "ws.sqlite3")
+
+
+def _draft(text: str, kind: str = "story") -> Draft:
+    return Draft(kind=kind, lang="sv", title="Titel",
+                 sections=[Section(key="why", heading="Varför", paragraphs=[text])])
+
+
+def test_projects_create_list_rename_delete(ws):
+    a = ws.create_project("Klantenservice Utrecht")
+    b = ws.create_project("  ")
+    assert b.name == "Untitled"
+    assert {p.id for p in ws.list_projects()} == {a.id, b.id}
+    renamed = ws.rename(a.id, "Kundtjänst   Malmö")
+    assert renamed.name == "Kundtjänst Malmö"
+    assert ws.rename(a.id, "").name == "Kundtjänst Malmö"
+    ws.delete(b.id)
+    assert [p.id for p in ws.list_projects()] == [a.id]
+    with pytest.raises(ProjectNotFound):
+        ws.save_brief(b.id, {"organisation": "x"})
+
+
+def test_list_is_most_recently_changed_first(ws):
+    a = ws.create_project("A")
+    b = ws.create_project("B")
+    ws.save_brief(a.id, {"organisation": "A"})
+    assert [p.id for p in ws.list_projects()] == [a.id, b.id]
+
+
+def test_brief_saved_as_typed_with_versions(ws):
+    p = ws.create_project("P")
+    assert ws.latest_brief(p.id) is None
+    v1 = ws.save_brief(p.id, {"organisation": "", "team_size": "veertig"}, session_id="s1")
+    v2 = ws.save_brief(p.id, {"organisation": "Acme", "team_size": 40, "changes": "a\n\nb"}, session_id="s1")
+    assert (v1, v2) == (1, 2)
+    latest = ws.latest_brief(p.id)
+    assert latest.version == 2 and latest.data["changes"] == "a\n\nb"
+    versions = ws.brief_versions(p.id)
+    assert [v.version for v in versions] == [2, 1]
+    assert versions[1].data == {"organisation": "", "team_size": "veertig"}
+
+
+def test_draft_versions_and_reopen(tmp_path):
+    path = tmp_path / "ws.sqlite3"
+    ws = Workspace(path)
+    p = ws.create_project("P")
+    first = ws.save_draft(p.id, _draft("ett"), session_id="s1", base_version=None)
+    second = ws.save_draft(p.id, _draft("två"), session_id="s1", base_version=first.version)
+    assert (first.version, second.version, second.conflict) == (1, 2, False)
+    reopened = Workspace(path)  # a restart of the app
+    latest = reopened.latest_draft(p.id, "story")
+    assert latest.version == 2 and latest.draft.sections[0].paragraphs == ["två"]
+    assert [v.version for v in reopened.draft_versions(p.id, "story")] == [2, 1]
+    assert reopened.get_draft(p.id, "story", 1).draft.sections[0].paragraphs == ["ett"]
+    assert reopened.latest_draft(p.id, "faq") is None
+    assert reopened.draft_kinds(p.id) == ["story"]
+
+
+def test_same_project_two_sessions_keeps_both(ws):
+    p = ws.create_project("P")
+    base = ws.save_draft(p.id, _draft("start"), session_id="s1", base_version=None).version
+    mine = ws.save_draft(p.id, _draft("från session 1"), session_id="s1", base_version=base)
+    theirs = ws.save_draft(p.id, _draft("från session 2"), session_id="s2", base_version=base)
+    assert not mine.conflict
+    assert theirs.conflict and theirs.other_version == mine.version and theirs.other_session == "s1"
+    texts = {v.draft.sections[0].paragraphs[0]: v.conflict for v in ws.draft_versions(p.id, "story")}
+    assert texts == {"start": False, "från session 1": False, "från session 2": True}
+
+
+def test_two_projects_do_not_interfere(ws):
+    a, b = ws.create_project("A"), ws.create_project("B")
+    ra = ws.save_draft(a.id, _draft("A"), session_id="s1", base_version=None)
+    rb = ws.save_draft(b.id, _draft("B"), session_id="s2", base_version=None)
+    assert not ra.conflict and not rb.conflict
+    assert ws.latest_draft(a.id, "story").draft.sections[0].paragraphs == ["A"]
+    assert ws.latest_draft(b.id, "story").draft.sections[0].paragraphs == ["B"]
+
+
+def test_duplicate_copies_latest_brief_and_drafts(ws):
+    p = ws.create_project("Original")
+    ws.save_brief(p.id, {"organisation": "Acme"})
+    ws.save_draft(p.id, _draft("x"), base_version=None)
+    ws.save_draft(p.id, _draft("q", kind="faq"), base_version=None)
+    copy = ws.duplicate(p.id)
+    assert copy.id != p.id and copy.name == "Original (2)"
+    assert ws.latest_brief(copy.id).data == {"organisation": "Acme"}
+    assert ws.draft_kinds(copy.id) == ["faq", "story"]
+    ws.save_brief(copy.id, {"organisation": "Changed"})
+    assert ws.latest_brief(p.id).data == {"organisation": "Acme"}
+
+
+def test_concurrent_writers_get_unique_versions(tmp_path):
+    path = tmp_path / "ws.sqlite3"
+    p = Workspace(path).create_project("P")
+    errors: list[Exception] = []
+
+    def writer(n: int) -> None:
+        ws = Workspace(path)
+        try:
+            for i in range(10):
+                ws.save_brief(p.id, {"n": n, "i": i}, session_id=f"s{n}")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    versions = [v.version for v in Workspace(path).brief_versions(p.id)]
+    assert sorted(versions) == list(range(1, 41))
+
+
+def test_wal_mode_and_settings_path(tmp_path):
+    settings = Settings.from_env()
+    ws = Workspace(settings.workspace_path)
+    ws.create_project("x")
+    assert settings.workspace_path.exists()
+    assert str(settings.workspace_path).startswith(str(tmp_path))
+    mode = sqlite3.connect(settings.workspace_path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"

@@ -1,0 +1,328 @@
+"""Saved rollout projects: briefs and drafts with every version kept (SQLite in the data directory).
+
+Several Streamlit sessions (and threads) share one file: each call opens its own connection, the database
+runs in WAL mode, and writes take the write lock up front (`BEGIN IMMEDIATE`) so version numbers never
+collide. Nothing is overwritten: every save of a brief or a draft adds a version.
+
+Optimistic concurrency for drafts: a session passes the version its edits are based on. When another
+session saved a newer version in the meantime, the new save is still kept, marked as a conflict copy, and
+the result says so; neither session's work is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from toolkit.models import Draft
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS briefs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    UNIQUE (project_id, version)
+);
+CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    base_version INTEGER,
+    conflict INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (project_id, kind, version)
+);
+"""
+
+MAX_NAME = 120
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class BriefVersion:
+    project_id: str
+    version: int
+    data: dict
+    saved_at: datetime
+    session_id: str
+
+
+@dataclass(frozen=True)
+class DraftVersion:
+    project_id: str
+    kind: str
+    version: int
+    draft: Draft
+    saved_at: datetime
+    session_id: str
+    conflict: bool
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """The outcome of saving a draft. `conflict` is True when another session saved first since
+    `base_version`; this save was then kept as a separate version (`version`), and `other_version` is the
+    newest version the other session saved."""
+
+    version: int
+    conflict: bool = False
+    other_version: int | None = None
+    other_session: str = ""
+
+
+class ProjectNotFound(KeyError):
+    """The project does not exist (or was deleted)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name or "").split())[:MAX_NAME]
+    return name
+
+
+class Workspace:
+    """Projects, briefs and drafts in one SQLite file. Safe to share between threads and sessions."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if write:
+                conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if write:
+                    conn.execute("ROLLBACK")
+                raise
+            if write:
+                conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    # Projects -------------------------------------------------------------------------------------------
+
+    def create_project(self, name: str) -> Project:
+        """Create a project; an empty name becomes 'Untitled'."""
+        now = _now()
+        project = Project(id=uuid.uuid4().hex[:12], name=_clean_name(name) or "Untitled", created=now, updated=now)
+        with self._connect(write=True) as conn:
+            conn.execute(
+                "INSERT INTO projects (id, name, created, updated) VALUES (?, ?, ?, ?)",
+                (project.id, project.name, _iso(now), _iso(now)),
+            )
+        return project
+
+    def list_projects(self) -> list[Project]:
+        """All projects that are not deleted, most recently changed first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM projects WHERE deleted = 0 ORDER BY updated DESC").fetchall()
+        return [_project(row) for row in rows]
+
+    def get_project(self, project_id: str) -> Project | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM projects WHERE id = ? AND deleted = 0", (project_id,)).fetchone()
+        return _project(row) if row else None
+
+    def rename(self, project_id: str, name: str) -> Project:
+        """Give a project a new name (an empty name keeps the old one)."""
+        name = _clean_name(name)
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            if name:
+                conn.execute("UPDATE projects SET name = ?, updated = ? WHERE id = ?",
+                             (name, _iso(_now()), project_id))
+        return self.get_project(project_id)  # type: ignore[return-value]
+
+    def duplicate(self, project_id: str, name: str = "") -> Project:
+        """A new project with a copy of the latest brief and the latest draft of each kind."""
+        source = self.get_project(project_id)
+        if source is None:
+            raise ProjectNotFound(project_id)
+        copy = self.create_project(name or f"{source.name} (2)")
+        brief = self.latest_brief(project_id)
+        if brief is not None:
+            self.save_brief(copy.id, brief.data, session_id="duplicate")
+        for kind in self.draft_kinds(project_id):
+            latest = self.latest_draft(project_id, kind)
+            if latest is not None:
+                self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None)
+        return copy
+
+    def delete(self, project_id: str) -> None:
+        """Remove a project from the list. Its versions stay in the file (a soft delete)."""
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            conn.execute("UPDATE projects SET deleted = 1, updated = ? WHERE id = ?", (_iso(_now()), project_id))
+
+    # Briefs ---------------------------------------------------------------------------------------------
+
+    def save_brief(self, project_id: str, data: dict, session_id: str = "") -> int:
+        """Store the brief exactly as typed (valid or not) as a new version; return the version number."""
+        payload = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            version = _next_version(conn, "SELECT MAX(version) FROM briefs WHERE project_id = ?", (project_id,))
+            now = _iso(_now())
+            conn.execute(
+                "INSERT INTO briefs (project_id, version, data, saved_at, session_id) VALUES (?, ?, ?, ?, ?)",
+                (project_id, version, payload, now, session_id),
+            )
+            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+        return version
+
+    def latest_brief(self, project_id: str) -> BriefVersion | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC LIMIT 1", (project_id,)
+            ).fetchone()
+        return _brief(row) if row else None
+
+    def brief_versions(self, project_id: str) -> list[BriefVersion]:
+        """Every saved version of the brief, newest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC", (project_id,)
+            ).fetchall()
+        return [_brief(row) for row in rows]
+
+    # Drafts ---------------------------------------------------------------------------------------------
+
+    def save_draft(self, project_id: str, draft: Draft, session_id: str = "",
+                   base_version: int | None = None) -> SaveResult:
+        """Store a draft as a new version of its kind.
+
+        `base_version` is the version the caller's edits start from (None for a brand-new draft). If another
+        session has saved a newer version since then, this draft is still stored (as a conflict copy) and the
+        result reports the other version, so the caller can tell the user that both are kept.
+        """
+        payload = draft.model_dump_json()
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            latest = conn.execute(
+                "SELECT version, session_id FROM drafts WHERE project_id = ? AND kind = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (project_id, draft.kind),
+            ).fetchone()
+            latest_version = latest["version"] if latest else 0
+            conflict = bool(latest and base_version is not None and latest_version > base_version
+                            and latest["session_id"] != session_id)
+            version = latest_version + 1
+            now = _iso(_now())
+            conn.execute(
+                "INSERT INTO drafts (project_id, kind, version, data, saved_at, session_id, base_version, conflict)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (project_id, draft.kind, version, payload, now, session_id, base_version, int(conflict)),
+            )
+            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+        if conflict:
+            return SaveResult(version=version, conflict=True, other_version=latest_version,
+                              other_session=latest["session_id"])
+        return SaveResult(version=version)
+
+    def latest_draft(self, project_id: str, kind: str) -> DraftVersion | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT * FROM drafts WHERE project_id = ? AND kind = ? ORDER BY version DESC LIMIT 1",
+                (project_id, kind),
+            ).fetchone()
+        return _draft(row) if row else None
+
+    def get_draft(self, project_id: str, kind: str, version: int) -> DraftVersion | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT * FROM drafts WHERE project_id = ? AND kind = ? AND version = ?",
+                (project_id, kind, version),
+            ).fetchone()
+        return _draft(row) if row else None
+
+    def draft_versions(self, project_id: str, kind: str) -> list[DraftVersion]:
+        """Every saved version of one kind of draft, newest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT * FROM drafts WHERE project_id = ? AND kind = ? ORDER BY version DESC", (project_id, kind)
+            ).fetchall()
+        return [_draft(row) for row in rows]
+
+    def draft_kinds(self, project_id: str) -> list[str]:
+        """The kinds of draft a project has saved."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT kind FROM drafts WHERE project_id = ? ORDER BY kind", (project_id,)
+            ).fetchall()
+        return [row["kind"] for row in rows]
+
+    # Helpers --------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _require(conn: sqlite3.Connection, project_id: str) -> None:
+        row = conn.execute("SELECT 1 FROM projects WHERE id = ? AND deleted = 0", (project_id,)).fetchone()
+        if row is None:
+            raise ProjectNotFound(project_id)
+
+
+def _next_version(conn: sqlite3.Connection, sql: str, args: tuple) -> int:
+    value = conn.execute(sql, args).fetchone()[0]
+    return int(value or 0) + 1
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _project(row: sqlite3.Row) -> Project:
+    return Project(id=row["id"], name=row["name"], created=_time(row["created"]), updated=_time(row["updated"]))
+
+
+def _brief(row: sqlite3.Row) -> BriefVersion:
+    return BriefVersion(project_id=row["project_id"], version=row["version"], data=json.loads(row["data"]),
+                        saved_at=_time(row["saved_at"]), session_id=row["session_id"])
+
+
+def _draft(row: sqlite3.Row) -> DraftVersion:
+    return DraftVersion(project_id=row["project_id"], kind=row["kind"], version=row["version"],
+                        draft=Draft.model_validate_json(row["data"]), saved_at=_time(row["saved_at"]),
+                        session_id=row["session_id"], conflict=bool(row["conflict"]))
