@@ -1,0 +1,282 @@
+"""Turn knowledge cards and user documents (.md, .txt, .pdf, .docx) into passages ready for indexing.
+
+A passage ("chunk") is about 150-220 words, cut on paragraph and sentence boundaries, with a short overlap
+so a thought split across two chunks is still found. The text that is embedded and ranked is the title
+plus the passage; the passage alone is what a reader sees.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from toolkit.cards import Card
+from toolkit.embeddings import content_hash
+from toolkit.i18n import translator
+from toolkit.language import detect_language
+from toolkit.text import clean_text, one_line
+
+SUPPORTED = (".md", ".txt", ".pdf", ".docx")
+LANGS = ("en", "nl", "sv")
+MIN_WORDS, MAX_WORDS, OVERLAP_WORDS = 150, 220, 40
+CHUNK_VERSION = "1"  # bump when chunking changes, so stored cards are re-chunked
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-ZÅÄÖÉÈÜ0-9•-])")
+
+
+class UploadError(Exception):
+    """A document that cannot be added; the message is an English msgid, translated on demand."""
+
+    def __init__(self, msgid: str, **values) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid = msgid
+        self.values = values
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in the user's language."""
+        return translator(lang)(self.msgid, **self.values)
+
+
+class IngestResult(BaseModel):
+    """What happened to one file given to `Retriever.ingest`."""
+
+    path: str
+    name: str
+    status: Literal["ok", "duplicate", "error"]
+    message: str
+    source_id: str = ""
+    chunks: int = 0
+    lang: str = ""
+
+
+class SourceInfo(BaseModel):
+    """One thing in the index: a user document, or the curated knowledge base in one language."""
+
+    source_id: str
+    title: str
+    origin: Literal["knowledge", "upload"]
+    langs: list[str]
+    chunks: int
+    items: int = 1  # cards for the knowledge base, 1 for a document
+    path: str = ""
+    added: str = ""
+
+
+@dataclass
+class Chunk:
+    """One passage with everything the index stores about it."""
+
+    id: str
+    text: str  # the passage a reader sees
+    title: str
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def index_text(self) -> str:
+        """What is embedded and ranked: title and passage together."""
+        return f"{self.title}\n\n{self.text}" if self.title else self.text
+
+
+# --- splitting -------------------------------------------------------------------------------------------
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def _units(text: str, max_words: int) -> list[str]:
+    """Paragraphs, with paragraphs longer than `max_words` split into sentences (and very long sentences
+    into word windows)."""
+    units = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        if _words(paragraph) <= max_words:
+            units.append(paragraph)
+            continue
+        for sentence in _sentences(paragraph):
+            words = sentence.split()
+            units.extend(" ".join(words[i:i + max_words]) for i in range(0, len(words), max_words))
+    return units
+
+
+def _tail(units: list[str], overlap: int) -> list[str]:
+    """The last sentences of a chunk, up to `overlap` words, to repeat at the start of the next."""
+    sentences = [s for unit in units for s in _sentences(unit)]
+    tail: list[str] = []
+    for sentence in reversed(sentences):
+        if _words(sentence) + sum(_words(t) for t in tail) > overlap:
+            break
+        tail.insert(0, sentence)
+    return [" ".join(tail)] if tail else []
+
+
+def split_text(text: str, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS,
+               overlap: int = OVERLAP_WORDS) -> list[str]:
+    """Cut text into passages of about `min_words`-`max_words` words on paragraph/sentence boundaries."""
+    chunks: list[str] = []
+    current: list[str] = []
+    fresh = 0  # words in `current` that are not overlap from the previous chunk
+    for unit in _units(clean_text(text), max_words):
+        size = sum(_words(u) for u in current)
+        if fresh and (size >= min_words or size + _words(unit) > max_words):
+            chunks.append("\n\n".join(current))
+            current, fresh = _tail(current, overlap), 0
+        current.append(unit)
+        fresh += _words(unit)
+    if fresh and chunks and fresh < min_words // 5:
+        chunks[-1] += "\n\n" + "\n\n".join(current[-_count_fresh(current, fresh):])  # tiny remainder
+    elif fresh:
+        chunks.append("\n\n".join(current))
+    return chunks
+
+
+def _count_fresh(units: list[str], fresh_words: int) -> int:
+    """How many trailing units hold the last `fresh_words` words."""
+    total, n = 0, 0
+    for unit in reversed(units):
+        if total >= fresh_words:
+            break
+        total += _words(unit)
+        n += 1
+    return n
+
+
+# --- cards -----------------------------------------------------------------------------------------------
+
+def card_hash(card: Card) -> str:
+    """Fingerprint of a card's content and of the chunking rules, to detect changes."""
+    fields = (CHUNK_VERSION, card.id, card.lang, card.title, card.source, str(card.year), card.kind,
+              ",".join(card.topics), card.claim, card.body)
+    return content_hash("\x1f".join(fields))
+
+
+def card_chunks(card: Card) -> list[Chunk]:
+    """The passages of one knowledge card."""
+    passages = split_text(card.body) or [card.claim or card.title]
+    digest = card_hash(card)
+    chunks = []
+    for n, passage in enumerate(passages):
+        meta = {
+            "card_id": card.id, "title": card.title, "source": card.source, "year": card.year or 0,
+            "lang": card.lang, "kind": card.kind, "topics": ",".join(card.topics), "claim": card.claim,
+            "origin": "knowledge", "source_id": f"knowledge:{card.lang}", "path": card.path,
+            "card_hash": digest, "chunk": n,
+        }
+        chunk = Chunk(id=f"k:{card.lang}:{card.id}:{n}", text=passage, title=card.title, metadata=meta)
+        chunk.metadata["hash"] = content_hash(chunk.index_text)
+        chunks.append(chunk)
+    return chunks
+
+
+# --- user documents --------------------------------------------------------------------------------------
+
+def check_file(path: Path, max_mb: float) -> bytes:
+    """Read a user document after checking it exists, has a supported type, is not empty and not too big."""
+    name = path.name
+    if path.suffix.lower() not in SUPPORTED:
+        raise UploadError("{name}: this file type is not supported. Use .md, .txt, .pdf or .docx.", name=name)
+    if not path.is_file():
+        raise UploadError("{name}: the file does not exist or cannot be read.", name=name)
+    size = path.stat().st_size
+    if size > max_mb * 1024 * 1024:
+        raise UploadError("{name}: the file is larger than {limit} MB.", name=name, limit=f"{max_mb:g}")
+    if size == 0:
+        raise UploadError("{name}: the file is empty.", name=name)
+    return path.read_bytes()
+
+
+def extract_text(name: str, data: bytes) -> str:
+    """The plain text of a document; raises UploadError for damaged, encrypted or text-less files."""
+    suffix = Path(name).suffix.lower()
+    readers = {".md": _plain_text, ".txt": _plain_text, ".pdf": _pdf_text, ".docx": _docx_text}
+    text = clean_text(readers[suffix](name, data))
+    if not text.strip():
+        raise UploadError("{name}: no text found in the file.", name=name)
+    return text
+
+
+def _plain_text(name: str, data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise UploadError("{name}: the file is damaged or is not a text file.", name=name)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadError("{name}: the file is damaged or is not a text file.", name=name)
+
+
+def _pdf_text(name: str, data: bytes) -> str:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UploadError("{name}: the PDF is protected with a password. Save it without a password "
+                              "and add it again.", name=name)
+        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+    except UploadError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of errors for damaged files
+        raise UploadError("{name}: the file is damaged or is not a valid PDF.", name=name) from exc
+
+
+def _docx_text(name: str, data: bytes) -> str:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # zipfile, lxml and python-docx errors alike
+        raise UploadError("{name}: the file is damaged or is not a valid Word document.", name=name) from exc
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n\n".join(parts)
+
+
+def document_title(name: str, text: str) -> str:
+    """A Markdown document's first heading, else the file name without extension."""
+    match = re.search(r"^#{1,3}\s+(.+)$", text, re.MULTILINE)
+    return one_line(match.group(1)) if match else one_line(Path(name).stem.replace("_", " "))
+
+
+def _strip_markdown(text: str) -> str:
+    text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.DOTALL)  # front matter
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
+    return re.sub(r"[*_`]{1,3}", "", text)
+
+
+def chunk_language(text: str, fallback: str) -> str:
+    """The passage's language (nl, sv or en), or the document's when the passage is unclear."""
+    return detect_language(text) or fallback
+
+
+def upload_chunks(name: str, text: str, source_id: str, path: str, added: str) -> list[Chunk]:
+    """The passages of a user document, each with its detected language."""
+    if Path(name).suffix.lower() == ".md":
+        text = _strip_markdown(text)
+    title = document_title(name, text)
+    doc_lang = detect_language(text[:5000]) or "en"
+    chunks = []
+    for n, passage in enumerate(split_text(text)):
+        lang = chunk_language(passage, doc_lang)
+        meta = {
+            "card_id": source_id, "title": title, "source": name, "year": 0, "lang": lang,
+            "kind": "upload", "topics": "", "claim": "", "origin": "upload", "source_id": source_id,
+            "path": path, "added": added, "chunk": n,
+        }
+        chunk = Chunk(id=f"u:{source_id}:{n}", text=passage, title=title, metadata=meta)
+        chunk.metadata["hash"] = content_hash(chunk.index_text)
+        chunks.append(chunk)
+    return chunks

@@ -1,0 +1,488 @@
+"""Chroma store (on disk, or a Chroma server) plus a BM25 lexical index, fused by reciprocal rank.
+
+The Chroma collection is the single source of truth: every passage with its metadata and vector. At open,
+the passages are read back to build the lexical index (small: a few hundred passages) and to know which
+cards are indexed with which content hash, so re-indexing only embeds what changed.
+One collection per embedder, so switching embedders never mixes vectors.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import bm25s
+import chromadb
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN, STOPWORDS_SWEDISH
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.config import Settings as ChromaSettings
+from langchain_core.embeddings import Embeddings
+
+from toolkit.cards import get_card, load_cards
+from toolkit.embeddings import embedder_id, get_embeddings
+from toolkit.i18n import translator
+from toolkit.knowledge import (
+    LANGS,
+    Chunk,
+    IngestResult,
+    SourceInfo,
+    UploadError,
+    card_chunks,
+    card_hash,
+    check_file,
+    extract_text,
+    upload_chunks,
+)
+from toolkit.models import Hit
+from toolkit.settings import KNOWLEDGE_DIR, Settings
+
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+RRF_K = 60  # reciprocal-rank constant (Cormack et al. 2009)
+CANDIDATES = 40  # passages taken from each ranking before fusion
+LANG_BOOST = 0.3  # a passage in the reader's language counts 30% more
+MODES = ("fused", "dense", "lexical")
+EMBED_BATCH = 16
+WRITE_BATCH = 500
+
+STEMMERS = {"en": "english", "nl": "dutch", "sv": "swedish"}
+STOPWORDS = {"en": set(STOPWORDS_EN), "nl": set(STOPWORDS_DUTCH), "sv": set(STOPWORDS_SWEDISH)}
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+# --- Chroma ----------------------------------------------------------------------------------------------
+
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Adapter from a LangChain `Embeddings` to Chroma's embedding-function protocol."""
+
+    def __init__(self, embeddings: Embeddings | None = None, config: dict | None = None) -> None:
+        self._embeddings = embeddings
+        self._config = config or {"embedder": embedder_id(embeddings) if embeddings else ""}
+
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:  # built from a stored config: use the settings' embedder
+            self._embeddings = get_embeddings(Settings.from_env())
+        return self._embeddings
+
+    def __call__(self, input: Documents) -> list:
+        return self.embeddings.embed_documents(list(input))
+
+    def embed_query(self, input: Documents) -> list:
+        return [self.embeddings.embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "ai-change-toolkit"
+
+    def get_config(self) -> dict:
+        return dict(self._config)
+
+    @staticmethod
+    def build_from_config(config: dict) -> ChromaEmbeddingFunction:
+        return ChromaEmbeddingFunction(config=config)
+
+    def default_space(self) -> str:
+        return "cosine"
+
+
+def chroma_client(settings: Settings):
+    """A Chroma server client when CHROMA_HOST is set, else a persistent client under the data dir."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+def collection_name(embeddings: Embeddings) -> str:
+    """The collection for one embedder (Chroma allows 3-512 characters of [A-Za-z0-9._-])."""
+    return "passages-" + re.sub(r"[^A-Za-z0-9._-]+", "-", embedder_id(embeddings)).strip("-._")
+
+
+# --- lexical index ---------------------------------------------------------------------------------------
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Lower-cased words without stopwords, stemmed with the language's Snowball stemmer."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS[lang]]
+    return _stemmer(lang).stemWords(words)
+
+
+_local = threading.local()
+
+
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    # PyStemmer objects are not thread-safe: one per thread and language
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if lang not in stemmers:
+        stemmers[lang] = Stemmer.Stemmer(STEMMERS[lang])
+    return stemmers[lang]
+
+
+class LexicalIndex:
+    """One BM25 index per language, each with its own stemmer; immutable once built."""
+
+    def __init__(self, passages: dict[str, Stored]) -> None:
+        self._ids: dict[str, list[str]] = {}
+        self._bm25: dict[str, bm25s.BM25] = {}
+        for lang in LANGS:
+            ids = [pid for pid, p in passages.items() if p.lang == lang]
+            if ids:
+                self._ids[lang] = ids
+                self._bm25[lang] = self._build([tokenize(passages[i].index_text, lang) for i in ids])
+
+    @staticmethod
+    def _build(corpus: list[list[str]]) -> bm25s.BM25:
+        index = bm25s.BM25()
+        index.index([tokens or [""] for tokens in corpus], show_progress=False)
+        return index
+
+    def search(self, query: str, n: int) -> list[tuple[str, float]]:
+        """Best passages over all languages, the query stemmed for each language's index."""
+        scored: list[tuple[str, float]] = []
+        for lang, index in self._bm25.items():
+            tokens = [t for t in tokenize(query, lang) if t in index.vocab_dict]
+            if not tokens:
+                continue
+            scores = index.get_scores(tokens)
+            scored.extend((self._ids[lang][i], float(s)) for i, s in enumerate(scores) if s > 0)
+        return sorted(scored, key=lambda item: item[1], reverse=True)[:n]
+
+
+# --- the retriever ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stored:
+    """A passage as read back from the store."""
+
+    id: str
+    text: str
+    meta: dict
+
+    @property
+    def lang(self) -> str:
+        return self.meta.get("lang", "en")
+
+    @property
+    def group(self) -> str:
+        """Knowledge passages of the same card collapse across languages; upload passages stay apart."""
+        return self.meta["card_id"] if self.meta.get("origin") == "knowledge" else self.id
+
+    @property
+    def index_text(self) -> str:
+        return f"{self.meta.get('title', '')}\n\n{self.text}"
+
+
+@dataclass
+class IndexReport:
+    """What `index_knowledge` did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    cards: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed; "
+                f"{self.chunks} passages written, {self.embedded} embedded, {self.seconds:.1f} s")
+
+
+class Retriever:
+    """Search over the knowledge base and the user's documents. Safe to share between threads."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings, collection,
+                 knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
+        self.settings = settings
+        self.knowledge_dir = knowledge_dir
+        self.embeddings = embeddings
+        self.collection = collection
+        self._lock = threading.RLock()
+        self._passages: dict[str, Stored] = {}
+        self._lexical = LexicalIndex({})
+        self._reload()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, embeddings: Embeddings | None = None,
+             knowledge_dir: Path = KNOWLEDGE_DIR) -> Retriever:
+        """Open (or create) the store the settings point to; `knowledge_dir` holds the cards to index."""
+        settings = settings or Settings.from_env()
+        settings.ensure_dirs()
+        embeddings = embeddings or get_embeddings(settings)
+        collection = chroma_client(settings).get_or_create_collection(
+            collection_name(embeddings),
+            embedding_function=ChromaEmbeddingFunction(embeddings),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        return cls(settings, embeddings, collection, knowledge_dir)
+
+    # reading back -----------------------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        """Read all passages back from Chroma and rebuild the lexical index."""
+        passages: dict[str, Stored] = {}
+        total = self.collection.count()
+        for offset in range(0, total, WRITE_BATCH):
+            batch = self.collection.get(include=["documents", "metadatas"], limit=WRITE_BATCH, offset=offset)
+            for pid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"], strict=True):
+                passages[pid] = Stored(pid, text or "", dict(meta or {}))
+        lexical = LexicalIndex(passages)
+        self._passages, self._lexical = passages, lexical  # swapped together; readers see old or new
+
+    @property
+    def embedded_count(self) -> int:
+        """How many texts this process has actually embedded (cache misses)."""
+        return getattr(self.embeddings, "computed", 0)
+
+    # writing ----------------------------------------------------------------------------------------------
+
+    def _write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        for start in range(0, len(chunks), WRITE_BATCH):
+            part = chunks[start:start + WRITE_BATCH]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start:start + WRITE_BATCH],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata for c in part],
+            )
+
+    def _delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), WRITE_BATCH):
+            self.collection.delete(ids=ids[start:start + WRITE_BATCH])
+
+    def _embed(self, chunks: list[Chunk], progress: Progress | None, what: str, unit_of: Callable) -> list:
+        """Embed chunks in batches, reporting progress in units (cards or passages)."""
+        vectors: list[list[float]] = []
+        units = list(dict.fromkeys(unit_of(c) for c in chunks))
+        for start in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[start:start + EMBED_BATCH]
+            vectors.extend(self.embeddings.embed_documents([c.index_text for c in batch]))
+            if progress:
+                done = units.index(unit_of(batch[-1])) + 1
+                progress(done, len(units), what)
+        return vectors
+
+    # knowledge cards --------------------------------------------------------------------------------------
+
+    def _indexed_cards(self) -> dict[tuple[str, str], tuple[str, list[str]]]:
+        """(lang, card id) -> (card hash, passage ids) for the cards in the store."""
+        cards: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        for p in self._passages.values():
+            if p.meta.get("origin") == "knowledge":
+                key = (p.lang, p.meta["card_id"])
+                cards.setdefault(key, (p.meta.get("card_hash", ""), []))[1].append(p.id)
+        return cards
+
+    def _plan(self):
+        cards = load_cards(root=self.knowledge_dir)
+        indexed = self._indexed_cards()
+        current = {(c.lang, c.id): c for c in cards}
+        changed = [c for key, c in current.items() if indexed.get(key, ("",))[0] != card_hash(c)]
+        removed = [key for key in indexed if key not in current]
+        return cards, indexed, changed, removed
+
+    def needs_indexing(self) -> bool:
+        """Whether any card was added, changed or removed since the last indexing."""
+        _, _, changed, removed = self._plan()
+        return bool(changed or removed)
+
+    def index_knowledge(self, progress: Progress | None = None) -> IndexReport:
+        """Bring the store in line with knowledge/: embed new or changed cards, delete removed ones."""
+        started, before = time.perf_counter(), self.embedded_count
+        with self._lock:
+            cards, indexed, changed, removed = self._plan()
+            report = IndexReport(unchanged=len(cards) - len(changed), removed=len(removed))
+            chunks = [chunk for card in changed for chunk in card_chunks(card)]
+            vectors = self._embed(chunks, progress, "cards", lambda c: (c.metadata["lang"], c.metadata["card_id"]))
+            stale = [pid for card in changed for pid in indexed.get((card.lang, card.id), ("", []))[1]]
+            stale += [pid for key in removed for pid in indexed[key][1]]
+            self._delete(stale)
+            self._write(chunks, vectors)
+            self._reload()
+        report.added = sum((c.lang, c.id) not in indexed for c in changed)
+        report.updated = len(changed) - report.added
+        report.cards = [f"{c.lang}/{c.id}" for c in changed]
+        report.chunks, report.embedded = len(chunks), self.embedded_count - before
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ensure_indexed(self, progress: Progress | None = None) -> IndexReport | None:
+        """Index the knowledge base if anything changed; None when it was already up to date."""
+        return self.index_knowledge(progress) if self.needs_indexing() else None
+
+    # user documents ---------------------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
+               lang: str | None = None) -> list[IngestResult]:
+        """Add user documents. Each file is checked on its own; a bad file changes nothing in the store."""
+        return [self._ingest_one(Path(p), progress, lang) for p in paths]
+
+    def _ingest_one(self, path: Path, progress: Progress | None, lang: str | None) -> IngestResult:
+        _ = translator(lang)
+        try:
+            data = check_file(path, self.settings.max_upload_mb)
+            source_id = _source_id(data)
+            existing = self._source_name(source_id)
+            if existing:
+                msg = _("{name}: already added (same content as {existing}).", name=path.name, existing=existing)
+                return IngestResult(path=str(path), name=path.name, status="duplicate", message=msg,
+                                    source_id=source_id)
+            text = extract_text(path.name, data)
+            return self._add_document(path, data, text, source_id, progress, _)
+        except UploadError as error:
+            return IngestResult(path=str(path), name=path.name, status="error", message=error.message(lang))
+        except OSError:
+            msg = _("{name}: the file does not exist or cannot be read.", name=path.name)
+            return IngestResult(path=str(path), name=path.name, status="error", message=msg)
+
+    def _add_document(self, path: Path, data: bytes, text: str, source_id: str,
+                      progress: Progress | None, _) -> IngestResult:
+        stored = self.settings.uploads_dir / source_id / path.name
+        added = datetime.now().isoformat(timespec="seconds")
+        chunks = upload_chunks(path.name, text, source_id, str(stored), added)
+        vectors = self._embed(chunks, progress, path.name, lambda c: c.id)
+        with self._lock:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            stored.write_bytes(data)
+            try:
+                self._write(chunks, vectors)
+            except Exception:
+                shutil.rmtree(stored.parent, ignore_errors=True)
+                self._delete([c.id for c in chunks])
+                raise
+            self._reload()
+        langs = sorted({c.metadata["lang"] for c in chunks})
+        msg = _("{name}: added ({n} passages).", name=path.name, n=len(chunks))
+        return IngestResult(path=str(path), name=path.name, status="ok", message=msg, source_id=source_id,
+                            chunks=len(chunks), lang=",".join(langs))
+
+    def _source_name(self, source_id: str) -> str:
+        for p in self._passages.values():
+            if p.meta.get("source_id") == source_id:
+                return p.meta.get("source", source_id)
+        return ""
+
+    def sources(self) -> list[SourceInfo]:
+        """The knowledge base per language, then each user document."""
+        groups: dict[str, list[Stored]] = {}
+        for p in self._passages.values():
+            groups.setdefault(p.meta.get("source_id", ""), []).append(p)
+        infos = [_source_info(sid, items) for sid, items in groups.items()]
+        return sorted(infos, key=lambda s: (s.origin != "knowledge", s.added, s.source_id))
+
+    def remove(self, source_id: str) -> bool:
+        """Remove a user document (its passages and stored copy). The knowledge base cannot be removed."""
+        with self._lock:
+            ids = [p.id for p in self._passages.values()
+                   if p.meta.get("source_id") == source_id and p.meta.get("origin") == "upload"]
+            if not ids:
+                return False
+            self._delete(ids)
+            shutil.rmtree(self.settings.uploads_dir / source_id, ignore_errors=True)
+            self._reload()
+        return True
+
+    # search -----------------------------------------------------------------------------------------------
+
+    def search(self, query: str, lang: str | None = None, k: int = 5, mode: str = "fused") -> list[Hit]:
+        """The `k` best passages for `query`, preferring the reader's language `lang`.
+
+        mode: "fused" (dense + lexical by reciprocal rank), "dense" or "lexical".
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        query = " ".join((query or "").split())
+        passages = self._passages
+        if not query or not passages or k <= 0:
+            return []
+        rankings = []
+        if mode in ("fused", "dense"):
+            rankings.append(self._dense(query, len(passages)))
+        if mode in ("fused", "lexical"):
+            rankings.append([pid for pid, _ in self._lexical.search(query, CANDIDATES)])
+        return fuse(rankings, passages, lang, k)
+
+    def _dense(self, query: str, total: int) -> list[str]:
+        vector = self.embeddings.embed_query(query)
+        result = self.collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, total), include=[])
+        return list(result["ids"][0])
+
+    def card_text(self, card_id: str, lang: str) -> str | None:
+        """A card's full text in `lang` (falling back to English), or a document's passages joined."""
+        card = get_card(card_id, lang, root=self.knowledge_dir)
+        if card:
+            return card.body
+        parts = sorted((p for p in self._passages.values() if p.meta.get("source_id") == card_id),
+                       key=lambda p: p.meta.get("chunk", 0))
+        return "\n\n".join(p.text for p in parts) or None
+
+
+# --- fusion ----------------------------------------------------------------------------------------------
+
+def fuse(rankings: list[list[str]], passages: dict[str, Stored], lang: str | None, k: int) -> list[Hit]:
+    """Reciprocal-rank fusion, a boost for the reader's language, then one hit per card shown in the
+    reader's language when the card exists in it."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, pid in enumerate(ranking, start=1):
+            if pid in passages:
+                scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank)
+    best_possible = len(rankings) / (RRF_K + 1) * (1 + LANG_BOOST if lang else 1)
+    for pid in scores:
+        if lang and passages[pid].lang == lang:
+            scores[pid] *= 1 + LANG_BOOST
+    groups: dict[str, list[str]] = {}
+    for pid in sorted(scores, key=scores.get, reverse=True):
+        groups.setdefault(passages[pid].group, []).append(pid)
+    top = sorted(groups.values(), key=lambda ids: scores[ids[0]], reverse=True)[:k]
+    return [_to_hit(_shown(ids, passages, lang), scores[ids[0]] / best_possible) for ids in top]
+
+
+def _shown(ranked_ids: list[str], passages: dict[str, Stored], lang: str | None) -> Stored:
+    """The passage to show for a card: its best passage in the reader's language if it has one."""
+    best = passages[ranked_ids[0]]
+    if not lang or best.lang == lang:
+        return best
+    for pid in ranked_ids:
+        if passages[pid].lang == lang:
+            return passages[pid]
+    twin = f"k:{lang}:{best.meta.get('card_id')}:{best.meta.get('chunk', 0)}"
+    first = f"k:{lang}:{best.meta.get('card_id')}:0"
+    return passages.get(twin) or passages.get(first) or best
+
+
+def _to_hit(p: Stored, score: float) -> Hit:
+    meta = p.meta
+    topics = [t for t in str(meta.get("topics", "")).split(",") if t]
+    return Hit(id=p.id, card_id=meta["card_id"], text=p.text, title=meta.get("title", ""),
+               source=meta.get("source", ""), year=meta.get("year") or None, lang=p.lang,
+               kind=meta.get("kind", "guidance"), topics=topics, claim=meta.get("claim", ""),
+               origin=meta.get("origin", "knowledge"), score=round(score, 4))
+
+
+def _source_id(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _source_info(source_id: str, items: list[Stored]) -> SourceInfo:
+    first = items[0].meta
+    origin = first.get("origin", "upload")
+    langs = sorted({p.lang for p in items})
+    if origin == "knowledge":
+        cards = {p.meta["card_id"] for p in items}
+        return SourceInfo(source_id=source_id, title=f"Knowledge base ({langs[0]})", origin="knowledge",
+                          langs=langs, chunks=len(items), items=len(cards))
+    return SourceInfo(source_id=source_id, title=first.get("source", source_id), origin="upload", langs=langs,
+                      chunks=len(items), path=first.get("path", ""), added=first.get("added", ""))
