@@ -1,0 +1,221 @@
+"""A scripted, local stand-in for an OpenAI-compatible and an Ollama server, for the real client path in tests.
+
+Routes (what langchain-openai 1.7 and langchain-ollama 1.1 call):
+
+- OpenAI: ``POST /v1/chat/completions`` (JSON, or SSE when the request asks for ``"stream": true``),
+  ``GET /v1/models``.
+- Ollama: ``POST /api/chat`` (NDJSON when ``"stream"`` is true or absent, as ChatOllama sends by default;
+  one JSON object otherwise), ``GET /api/tags``, ``GET /api/version``.
+
+The test scripts the replies: ``server.reply(text)`` queues the content of the next answers; ``server.mode``
+is ``"ok"`` (answer the queued text, or ``default_reply``), ``"slow"`` (sleep ``delay`` seconds first),
+``"malformed"`` (a body that is not JSON) or ``"error"`` (HTTP 500). Every request is recorded in
+``server.requests`` (method, path, headers, parsed body) so tests can inspect prompts and headers.
+
+Bound to 127.0.0.1 on a port the OS chooses, served from a daemon thread: safe under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+    def prompt_text(self) -> str:
+        """All message contents of a chat request, joined (empty for other requests)."""
+        if not isinstance(self.body, dict):
+            return ""
+        parts = []
+        for message in self.body.get("messages") or []:
+            content = message.get("content")
+            if isinstance(content, list):
+                content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+            parts.append(str(content or ""))
+        return "\n".join(parts)
+
+
+@dataclass
+class FakeLLMServer:
+    """The scriptable server; use as a context manager or call start()/stop()."""
+
+    mode: str = "ok"
+    delay: float = 5.0
+    default_reply: str = "OK"
+    model: str = "fake-model"
+    requests: list[Request] = field(default_factory=list)
+    _queue: deque = field(default_factory=deque)
+    _httpd: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def reply(self, *texts: str) -> None:
+        """Queue the assistant content of the next chat answers, in order."""
+        self._queue.extend(texts)
+
+    def next_content(self) -> str:
+        return self._queue.popleft() if self._queue else self.default_reply
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def chat_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.path in ("/v1/chat/completions", "/api/chat")]
+
+    def start(self) -> FakeLLMServer:
+        handler = type("Handler", (_Handler,), {"server_state": self})
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()  # wakes any "slow" handler still sleeping
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeLLMServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # a client that hung up is not a test failure
+        return
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_state: FakeLLMServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # keep test output quiet
+        return
+
+    # --- plumbing -------------------------------------------------------------------------------------
+    def _record(self, body: Any) -> None:
+        self.server_state.requests.append(
+            Request(self.command, self.path.split("?")[0], {k.lower(): v for k, v in self.headers.items()}, body)
+        )
+
+    def _read_body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            return json.loads(raw) if raw else None
+        except json.JSONDecodeError:
+            return raw.decode("utf-8", "replace")
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a time-out test): fine
+            self.close_connection = True
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data).encode())
+
+    def _scripted_failure(self) -> bool:
+        """Apply the server's mode; True when the response has been sent already."""
+        state = self.server_state
+        mode = state.mode  # as scripted when the request arrived
+        if mode == "slow":
+            state._stop.wait(state.delay)
+        if mode == "error":
+            self._json(500, {"error": {"message": "internal error (scripted)", "type": "server_error"}})
+            return True
+        if mode == "malformed":
+            self._send(200, b"<html>this is not JSON", "application/json")
+            return True
+        return False
+
+    # --- routes ---------------------------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        self._record(None)
+        path = self.path.split("?")[0]
+        state = self.server_state
+        if state.mode == "error":
+            self._json(500, {"error": "scripted"})
+        elif path == "/v1/models":
+            self._json(200, {"object": "list", "data": [{"id": state.model, "object": "model", "owned_by": "me"}]})
+        elif path == "/api/tags":
+            self._json(200, {"models": [{"name": state.model, "model": state.model, "size": 1}]})
+        elif path == "/api/version":
+            self._json(200, {"version": "0.9.0"})
+        else:
+            self._json(404, {"error": "not found"})
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self._read_body()
+        self._record(body)
+        path = self.path.split("?")[0]
+        if path not in ("/v1/chat/completions", "/api/chat"):
+            self._json(404, {"error": "not found"})
+            return
+        if self._scripted_failure():
+            return
+        content = self.server_state.next_content()
+        wants_stream = isinstance(body, dict) and body.get("stream", path == "/api/chat")
+        if path == "/api/chat":
+            self._ollama(content, bool(wants_stream), body)
+        else:
+            self._openai(content, bool(wants_stream), body)
+
+    def _openai(self, content: str, stream: bool, body: Any) -> None:
+        model = body.get("model", "fake") if isinstance(body, dict) else "fake"
+        created = int(time.time())
+        if not stream:
+            self._json(200, {
+                "id": "chatcmpl-fake", "object": "chat.completion", "created": created, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+            })
+            return
+        events = []
+        for delta in ({"role": "assistant", "content": content}, {}):
+            chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": created, "model": model,
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": None if delta else "stop"}]}
+            events.append(f"data: {json.dumps(chunk)}\n\n")
+        events.append("data: [DONE]\n\n")
+        self._send(200, "".join(events).encode(), "text/event-stream")
+
+    def _ollama(self, content: str, stream: bool, body: Any) -> None:
+        model = body.get("model", "fake") if isinstance(body, dict) else "fake"
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        done = {"model": model, "created_at": now, "message": {"role": "assistant", "content": ""},
+                "done": True, "done_reason": "stop", "prompt_eval_count": 10, "eval_count": 10}
+        if not stream:
+            done["message"]["content"] = content
+            self._json(200, done)
+            return
+        half = len(content) // 2
+        lines = [{"model": model, "created_at": now, "message": {"role": "assistant", "content": part},
+                  "done": False} for part in (content[:half], content[half:]) if part]
+        lines.append(done)
+        payload = "".join(json.dumps(line) + "\n" for line in lines).encode()
+        self._send(200, payload, "application/x-ndjson")

@@ -1,0 +1,278 @@
+"""The one place that names language-model providers.
+
+`chat_model(settings)` builds a LangChain chat model for the configured provider (Ollama, OpenAI or an
+OpenAI-compatible server, Azure OpenAI, Anthropic) and imports that provider's package only inside its branch,
+so a missing optional package only matters to whoever chooses that provider. Keys come from the provider's usual
+environment variable or from the `api_key` argument (the UI passes Streamlit secrets); they are never logged and
+`redact()` scrubs them from any text shown to the user.
+
+Errors: `LLMConfigError` (the settings cannot give a working model) and `LLMWriteError` (a call failed: time-out,
+no connection, an error reply, an unreadable or unusable answer). Both are `LLMError`; the drafting facade catches
+`LLMError` and lets the offline composer write, with `fallback_notice()` from `toolkit.drafting.llm_writer`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+from toolkit.i18n import format_number, translator
+from toolkit.settings import KEY_VARIABLES, Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger(__name__)
+
+AZURE_API_VERSION = "2024-10-21"  # a GA version; OPENAI_API_VERSION overrides
+LOCAL_PLACEHOLDER_KEY = "not-needed"  # vLLM / LM Studio accept any key; the client insists on one
+OLLAMA_CONTEXT = 8192  # tokens; Ollama's default window would cut off the passages
+CONNECTION_TEST_TIMEOUT = 15.0
+
+REASONS = ("timeout", "connection", "auth", "error", "malformed", "invalid", "config")
+
+# Keys configured in this process (explicit arguments), so redact() can scrub them too. Never logged.
+_SECRETS: set[str] = set()
+_TOKEN_PATTERNS = (
+    re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}"),  # OpenAI / Anthropic style keys
+    re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._\-~+/=]{6,}"),
+    re.compile(r"(?i)\b(api[-_]?key|x-api-key|authorization)(\s*[:=]\s*['\"]?)[^\s'\",}]{6,}"),
+)
+
+
+class LLMError(Exception):
+    """Any failure of the language-model path; the composer takes over."""
+
+    reason = "error"
+
+
+class LLMConfigError(LLMError):
+    """The settings cannot give a working model (missing model name, key, endpoint or package)."""
+
+    reason = "config"
+
+    def __init__(self, message: str):
+        super().__init__(redact(message))
+
+
+class LLMWriteError(LLMError):
+    """A model call failed. `reason` is one of REASONS; `detail` is redacted, for logs; `seconds` the limit."""
+
+    def __init__(self, reason: str, detail: str = "", seconds: float | None = None):
+        self.reason = reason if reason in REASONS else "error"
+        self.detail = redact(detail)
+        self.seconds = seconds
+        super().__init__(f"{self.reason}: {self.detail}" if self.detail else self.reason)
+
+
+# --- secrets ------------------------------------------------------------------------------------------------
+
+def _known_secrets(extra: tuple[str | None, ...] = ()) -> list[str]:
+    values = {os.environ.get(var, "") for var in KEY_VARIABLES.values()} | _SECRETS | set(filter(None, extra))
+    return sorted((v for v in values if v and len(v) >= 4 and v != LOCAL_PLACEHOLDER_KEY), key=len, reverse=True)
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Remove configured key values (environment, explicit keys, `secrets`) and key-like tokens from `text`."""
+    text = str(text)
+    for secret in _known_secrets(secrets):
+        text = text.replace(secret, "***")
+    text = _TOKEN_PATTERNS[0].sub("sk-***", text)
+    text = _TOKEN_PATTERNS[1].sub(r"\1 ***", text)
+    return _TOKEN_PATTERNS[2].sub(r"\1\2***", text)
+
+
+def _key(provider: str, api_key: str | None) -> str | None:
+    key = (api_key or "").strip() or os.environ.get(KEY_VARIABLES.get(provider, ""), "").strip()
+    if key and key != LOCAL_PLACEHOLDER_KEY:
+        _SECRETS.add(key)
+    return key or None
+
+
+# --- building a model ---------------------------------------------------------------------------------------
+
+def engine_name(settings: Settings) -> str:
+    """'provider:model' as recorded in `Draft.engine`, or 'composer' without a provider."""
+    return "composer" if settings.llm_provider == "none" else f"{settings.llm_provider}:{settings.llm_model}"
+
+
+def chat_model(settings: Settings, api_key: str | None = None, *, timeout: float | None = None
+               ) -> BaseChatModel | None:
+    """The chat model for the configured provider, or None for provider 'none'. Raises LLMConfigError."""
+    provider = settings.llm_provider
+    if provider == "none":
+        return None
+    builders = {"ollama": _ollama, "openai": _openai, "azure": _azure, "anthropic": _anthropic}
+    if provider not in builders:
+        raise LLMConfigError(f"Unknown language-model provider {provider!r}; choose one of: none, "
+                             + ", ".join(builders) + ".")
+    if not settings.llm_model.strip():
+        raise LLMConfigError(f"Set TOOLKIT_LLM_MODEL to the name of the {provider} model to use "
+                             "(for Azure, the deployment name).")
+    seconds = float(timeout or settings.llm_timeout)
+    try:
+        return builders[provider](settings, api_key, seconds)
+    except LLMConfigError:
+        raise
+    except Exception as exc:  # a client that rejects its arguments: say so without leaking a key
+        raise LLMConfigError(f"Cannot set up the {provider} model: {exc}") from None
+
+
+def _ollama(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
+    try:
+        from langchain_ollama import ChatOllama
+    except ImportError:
+        raise LLMConfigError("The Ollama provider needs the package langchain-ollama: "
+                             "pip install langchain-ollama") from None
+    return ChatOllama(model=settings.llm_model, base_url=settings.llm_base_url or None,
+                      client_kwargs={"timeout": timeout}, num_ctx=OLLAMA_CONTEXT, temperature=0.4)
+
+
+def _openai(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError:
+        raise LLMConfigError("The OpenAI provider needs the package langchain-openai: "
+                             "pip install langchain-openai") from None
+    base_url = settings.llm_base_url.strip() or None
+    key = _key("openai", api_key)
+    if not key and not base_url:
+        raise LLMConfigError("Set OPENAI_API_KEY (or a key in the app's secrets) to use OpenAI, or set "
+                             "TOOLKIT_LLM_BASE_URL for a local OpenAI-compatible server.")
+    options: dict[str, Any] = {}
+    if base_url:  # vLLM, LM Studio and friends speak Chat Completions, not the Responses API
+        options["use_responses_api"] = False
+    return ChatOpenAI(model=settings.llm_model, base_url=base_url, api_key=key or LOCAL_PLACEHOLDER_KEY,
+                      timeout=timeout, max_retries=0, **options)
+
+
+def _azure(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
+    try:
+        from langchain_openai import AzureChatOpenAI
+    except ImportError:
+        raise LLMConfigError("The Azure provider needs the package langchain-openai: "
+                             "pip install langchain-openai") from None
+    endpoint = settings.llm_base_url.strip() or os.environ.get("AZURE_OPENAI_ENDPOINT", "").strip()
+    if not endpoint:
+        raise LLMConfigError("Set TOOLKIT_LLM_BASE_URL to your Azure OpenAI endpoint, "
+                             "e.g. https://my-resource.openai.azure.com/")
+    key = _key("azure", api_key)
+    if not key:
+        raise LLMConfigError("Set AZURE_OPENAI_API_KEY (or a key in the app's secrets) to use Azure OpenAI.")
+    version = os.environ.get("OPENAI_API_VERSION", "").strip() or AZURE_API_VERSION
+    return AzureChatOpenAI(azure_endpoint=endpoint, azure_deployment=settings.llm_model, api_key=key,
+                           api_version=version, timeout=timeout, max_retries=0)
+
+
+def _anthropic(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
+    try:
+        from langchain_anthropic import ChatAnthropic
+    except ImportError:
+        raise LLMConfigError("The Anthropic provider needs the package langchain-anthropic, which is not "
+                             "installed: pip install langchain-anthropic") from None
+    key = _key("anthropic", api_key)
+    if not key:
+        raise LLMConfigError("Set ANTHROPIC_API_KEY (or a key in the app's secrets) to use Anthropic.")
+    options: dict[str, Any] = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
+    return ChatAnthropic(model=settings.llm_model, api_key=key, timeout=timeout, max_retries=0,
+                         max_tokens=4096, **options)
+
+
+def json_mode(model: BaseChatModel) -> Any:
+    """The model bound to its provider's JSON-output switch where that is safe; otherwise unchanged.
+
+    Ollama takes `format="json"`; OpenAI itself takes `response_format=json_object`. OpenAI-compatible servers
+    differ in what they accept, so they (and other providers) rely on the prompt and on robust parsing.
+    """
+    name = type(model).__name__
+    if name == "ChatOllama":
+        return model.bind(format="json")
+    if name == "ChatOpenAI" and not getattr(model, "openai_api_base", None):
+        return model.bind(response_format={"type": "json_object"})
+    return model
+
+
+# --- calling a model ----------------------------------------------------------------------------------------
+
+def classify(exc: BaseException) -> str:
+    """Map a provider exception to a reason in REASONS, by class names so no provider package is imported."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    if isinstance(exc, TimeoutError | concurrent.futures.TimeoutError) or any("Timeout" in n for n in names):
+        return "timeout"
+    if status in (401, 403) or names & {"AuthenticationError", "PermissionDeniedError"}:
+        return "auth"
+    if isinstance(exc, ConnectionError) or names & {"APIConnectionError", "ConnectError", "ModelConnectionError",
+                                                    "NetworkError", "RemoteProtocolError"}:
+        return "connection"
+    if isinstance(exc, ValueError) and not status:  # e.g. a body that is not JSON
+        return "malformed"
+    return "error"
+
+
+def call_with_deadline(func, seconds: float):
+    """Run `func()` in a worker thread and give up after `seconds` (the clients' own time-out is the same)."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-call")
+    future = pool.submit(func)
+    try:
+        return future.result(timeout=seconds)
+    except concurrent.futures.TimeoutError:
+        raise LLMWriteError("timeout", f"no answer within {seconds:g} s", seconds) from None
+    except LLMError:
+        raise
+    except Exception as exc:
+        raise LLMWriteError(classify(exc), f"{type(exc).__name__}: {exc}", seconds) from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a stuck call ends with its client's own time-out
+
+
+def reason_sentence(reason: str, lang: str, seconds: float | None = None) -> str:
+    """One localised sentence saying why the model's text is not used."""
+    _ = translator(lang)
+    if reason == "timeout":
+        return _("The language model did not answer in time ({seconds} s).",
+                 seconds=format_number(round(seconds or 0, 1), lang))
+    messages = {
+        "connection": "The language model could not be reached.",
+        "auth": "The language model refused the key.",
+        "malformed": "The language model's answer could not be read.",
+        "invalid": "The language model's answer did not fit the document.",
+        "config": "The language model is not set up correctly.",
+    }
+    return _(messages.get(reason, "The language model returned an error."))
+
+
+def test_connection(settings: Settings, api_key: str | None = None, lang: str = "en") -> tuple[bool, str]:
+    """Ask the configured model for one word, with a short time-out. Returns (ok, message without secrets)."""
+    _ = translator(lang)
+    seconds = min(settings.llm_timeout, CONNECTION_TEST_TIMEOUT)
+    try:
+        model = chat_model(settings, api_key, timeout=seconds)
+        if model is None:
+            return False, _("No language model is configured; the offline composer writes the drafts.")
+        started = time.monotonic()
+        call_with_deadline(lambda: model.invoke("Reply with the single word OK."), seconds)
+    except LLMConfigError as exc:
+        return False, redact(str(exc), api_key)
+    except LLMWriteError as exc:
+        log.info("Connection test failed: %s", redact(exc.detail, api_key))
+        return False, reason_sentence(exc.reason, lang, exc.seconds)
+    elapsed = format_number(round(time.monotonic() - started, 1), lang)
+    return True, _("Connected: {engine} answered in {seconds} s.", engine=engine_name(settings), seconds=elapsed)
+
+
+def model_label(model: Any) -> str:
+    """'provider:model' for a chat model object (what `Draft.engine` records)."""
+    providers = {"ChatOllama": "ollama", "ChatOpenAI": "openai", "AzureChatOpenAI": "azure",
+                 "ChatAnthropic": "anthropic"}
+    cls = type(model).__name__
+    name = next((str(v) for attr in ("deployment_name", "model_name", "model")
+                 if (v := getattr(model, attr, None)) and isinstance(v, str)), "")
+    return f"{providers.get(cls, cls)}:{name}" if name else providers.get(cls, cls)
+
+
+test_connection.__test__ = False  # not a pytest test, despite its name
