@@ -9,8 +9,8 @@ Routes (what langchain-openai 1.7 and langchain-ollama 1.1 call):
 
 The test scripts the replies: ``server.reply(text)`` queues the content of the next answers; ``server.mode``
 is ``"ok"`` (answer the queued text, or ``default_reply``), ``"slow"`` (sleep ``delay`` seconds first),
-``"malformed"`` (a body that is not JSON) or ``"error"`` (HTTP 500). Every request is recorded in
-``server.requests`` (method, path, headers, parsed body) so tests can inspect prompts and headers.
+``"malformed"`` (a body that is not JSON), ``"error"`` (HTTP 500) or ``"auth"`` (HTTP 401).
+Every request is recorded in ``server.requests`` (method, path, headers, parsed body) so tests can inspect prompts and headers.
 
 Bound to 127.0.0.1 on a port the OS chooses, served from a daemon thread: safe under pytest-xdist.
 """
@@ -147,6 +147,10 @@ class _Handler(BaseHTTPRequestHandler):
             state._stop.wait(state.delay)
         if mode == "error":
             self._json(500, {"error": {"message": "internal error (scripted)", "type": "server_error"}})
+            return True
+        if mode == "auth":
+            self._json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
+                                       "code": "invalid_api_key"}})
             return True
         if mode == "malformed":
             self._send(200, b"<html>this is not JSON", "application/json")
