@@ -1,0 +1,1 @@
+"""One module per page; each reads its widgets, calls the core and draws the result."""

@@ -1,0 +1,128 @@
+"""Knowledge base: browse and search the guidance cards, add and remove your own documents."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from toolkit.cards import load_cards
+from ui import resources, state
+from ui.widgets import number, run_page
+
+UPLOAD_TYPES = ["md", "txt", "pdf", "docx"]
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def safe_name(name: str) -> str:
+    """A file name without folders or odd characters (the document keeps its visible name)."""
+    name = _UNSAFE.sub("_", Path(name or "document").name).strip(" .") or "document"
+    return name[:120]
+
+
+def _cards(query: str) -> None:
+    _ = state.tr()
+    lang = state.ui_lang()
+    cards = load_cards(lang) or load_cards("en")
+    topics = sorted({t for c in cards for t in c.topics})
+    chosen = st.multiselect(_("Topics"), topics, key="kb_topics", placeholder=_("All topics"))
+    shown = [c for c in cards if not chosen or set(chosen) & set(c.topics)]
+    if query:
+        retriever = resources.retriever(state.settings())
+        hits = retriever.search(query, lang=lang, k=10)
+        st.caption(_("{n} passages found for “{query}”.", n=len(hits), query=query))
+        for hit in hits:
+            year = f", {hit.year}" if hit.year else ""
+            with st.expander(f"{hit.title} — {hit.source}{year}"):
+                if hit.claim:
+                    st.info(hit.claim)
+                st.markdown(hit.text)
+                if hit.origin == "upload":
+                    st.caption(_("From your own documents"))
+        return
+    st.caption(_("{n} cards", n=number(len(shown))))
+    for card in shown:
+        year = f", {card.year}" if card.year else ""
+        with st.expander(f"{card.title} — {card.source}{year}"):
+            if card.claim:
+                st.info(card.claim)
+            st.markdown(card.body)
+            st.caption(" · ".join(card.topics))
+
+
+def _upload() -> None:
+    _ = state.tr()
+    settings = state.settings()
+    st.caption(_("Add your own guidance: policies, earlier announcements, research. Markdown, text, PDF or Word, "
+                 "at most {mb} MB each.", mb=number(settings.max_upload_mb)))
+    files = st.file_uploader(_("Documents"), type=UPLOAD_TYPES, accept_multiple_files=True, key="kb_files")
+    if st.button(_("Add to the knowledge base"), disabled=not files, type="primary", icon=":material/upload:"):
+        ingest(files)
+    _own_documents()
+
+
+def ingest(files) -> None:
+    """Add the uploaded files, with a progress bar and one clear result per file."""
+    _ = state.tr()
+    retriever = resources.retriever(state.settings())
+    bar = st.progress(0.0, text=_("Adding documents…"))
+    results = []
+    settings = state.settings()
+    settings.ensure_dirs()
+    with tempfile.TemporaryDirectory(dir=settings.cache_dir) as tmp:
+        for i, upload in enumerate(files):
+            path = Path(tmp) / f"{i}" / safe_name(upload.name)
+            path.parent.mkdir()
+            path.write_bytes(upload.getvalue())
+
+            def progress(done: int, total: int, what: str, i=i) -> None:
+                share = (i + (done / total if total else 1)) / len(files)
+                bar.progress(min(1.0, share), text=_("Reading {name}…", name=what))
+
+            results.extend(retriever.ingest([path], progress=progress, lang=state.ui_lang()))
+    bar.progress(1.0, text=_("Done."))
+    for result in results:
+        if result.status == "ok":
+            st.success(result.message, icon=":material/check_circle:")
+        elif result.status == "duplicate":
+            st.info(result.message, icon=":material/content_copy:")
+        else:
+            st.error(result.message, icon=":material/error:")
+
+
+def _remove(source_id: str) -> None:
+    _ = state.tr()
+    removed = resources.retriever(state.settings()).remove(source_id)
+    state.flash("info" if removed else "warning",
+                _("Document removed.") if removed else _("That document was already removed."))
+
+
+def _own_documents() -> None:
+    _ = state.tr()
+    st.subheader(_("Your documents"))
+    sources = [s for s in resources.retriever(state.settings()).sources() if s.origin == "upload"]
+    if not sources:
+        st.caption(_("You have not added any documents yet."))
+        return
+    for source in sources:
+        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+        c1.markdown(f"**{source.title}**  \n" + _("{n} passages · {langs}", n=number(source.chunks),
+                                                     langs=", ".join(source.langs)))
+        c2.button(_("Remove"), key=f"kb_remove:{source.source_id}", on_click=_remove, args=(source.source_id,),
+                  icon=":material/delete:")
+
+
+def render() -> None:
+    _ = state.tr()
+    st.title(_("Knowledge base"))
+    browse, own = st.tabs([_("Guidance"), _("Your documents")])
+    with browse:
+        query = st.text_input(_("Search"), key="kb_query", placeholder=_("e.g. job security, training, eNPS"))
+        _cards(query.strip())
+    with own:
+        _upload()
+
+
+run_page(render)

@@ -1,0 +1,84 @@
+"""Session state: the keys a session keeps, their defaults, and small accessors the pages share.
+
+The UI language and the open project are mirrored in the URL (`?lang=sv&project=...`), so a reload or a
+bookmark brings the user back to the same place; everything else that matters is in the workspace.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from toolkit.i18n import LOCALES, normalise_lang, translator
+from toolkit.settings import Settings
+from toolkit.workspace import Workspace
+
+UI_LANG = "ui_lang"
+SESSION_ID = "session_id"
+PROJECT = "project_id"
+OVERRIDES = "settings_overrides"
+DRAFTS = "drafts"
+FLASH = "flash"
+
+
+def init() -> None:
+    """Set the defaults once per session (from the URL where it says something)."""
+    state = st.session_state
+    if SESSION_ID not in state:
+        state[SESSION_ID] = uuid.uuid4().hex
+    if UI_LANG not in state:
+        wanted = st.query_params.get("lang", "en")
+        state[UI_LANG] = normalise_lang(wanted) if wanted in LOCALES else "en"
+    if PROJECT not in state:
+        state[PROJECT] = st.query_params.get("project") or None
+    state.setdefault(OVERRIDES, {})
+    state.setdefault(DRAFTS, {})
+    state.setdefault(FLASH, [])
+
+
+def ui_lang() -> str:
+    return st.session_state.get(UI_LANG, "en")
+
+
+def tr():
+    """The translator for the UI language."""
+    return translator(ui_lang())
+
+
+def session_id() -> str:
+    return st.session_state[SESSION_ID]
+
+
+def settings() -> Settings:
+    """The environment's settings with this session's choices from the settings page applied."""
+    return Settings.from_env().with_(**st.session_state.get(OVERRIDES, {}))
+
+
+def workspace() -> Workspace:
+    """The workspace of the data directory in use (cheap: one SQLite connection per call)."""
+    return Workspace(settings().workspace_path)
+
+
+def project_id() -> str | None:
+    return st.session_state.get(PROJECT)
+
+
+def set_project(project_id: str | None) -> None:
+    """Open a project (or none) and remember it in the URL."""
+    st.session_state[PROJECT] = project_id
+    if project_id:
+        st.query_params["project"] = project_id
+    elif "project" in st.query_params:
+        del st.query_params["project"]
+
+
+def flash(kind: str, message: str) -> None:
+    """A message to show once on the next run (after a callback or a rerun)."""
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def pop_flashes() -> list[tuple[str, str]]:
+    messages = list(st.session_state.get(FLASH, []))
+    st.session_state[FLASH] = []
+    return messages
