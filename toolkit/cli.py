@@ -102,6 +102,8 @@ def _run_index(args: argparse.Namespace) -> int:
             print(f"  indexed {card}")
         if len(report.cards) > 20:
             print(f"  … and {len(report.cards) - 20} more")
+        for problem in report.problems:
+            print(f"  skipped {problem}", file=sys.stderr)
         total = time.perf_counter() - started
         print(f"Cards: {report.summary()} (total {total:.1f} s)")
     return EXIT_OK

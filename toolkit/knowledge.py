@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from toolkit.cards import Card
+from toolkit.cards import Card, parse_card
 from toolkit.embeddings import content_hash
 from toolkit.i18n import translator
 from toolkit.language import detect_language
@@ -153,6 +153,17 @@ def _count_fresh(units: list[str], fresh_words: int) -> int:
 
 # --- cards -----------------------------------------------------------------------------------------------
 
+def read_cards(root: Path) -> tuple[list[Card], list[str]]:
+    """All cards under root/{lang}/*.md, read fresh from disk, and a message per card that cannot be read."""
+    cards, problems = [], []
+    for path in sorted(root.glob("*/*.md")):
+        try:
+            cards.append(parse_card(path.read_text(encoding="utf-8"), str(path)))
+        except Exception as error:  # YAML, validation or encoding errors: skip the card, say which
+            problems.append(f"{path}: {one_line(str(error))[:200]}")
+    return [c for c in cards if c.lang in LANGS], problems
+
+
 def card_hash(card: Card) -> str:
     """Fingerprint of a card's content and of the chunking rules, to detect changes."""
     fields = (CHUNK_VERSION, card.id, card.lang, card.title, card.source, str(card.year), card.kind,
@@ -251,8 +262,11 @@ def document_title(name: str, text: str) -> str:
     return one_line(match.group(1)) if match else one_line(Path(name).stem.replace("_", " "))
 
 
+def _strip_front_matter(text: str) -> str:
+    return re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
+
+
 def _strip_markdown(text: str) -> str:
-    text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.DOTALL)  # front matter
     text = re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
     return re.sub(r"[*_`]{1,3}", "", text)
 
@@ -264,9 +278,10 @@ def chunk_language(text: str, fallback: str) -> str:
 
 def upload_chunks(name: str, text: str, source_id: str, path: str, added: str) -> list[Chunk]:
     """The passages of a user document, each with its detected language."""
-    if Path(name).suffix.lower() == ".md":
-        text = _strip_markdown(text)
+    is_markdown = Path(name).suffix.lower() == ".md"
+    text = _strip_front_matter(text) if is_markdown else text
     title = document_title(name, text)
+    text = _strip_markdown(text) if is_markdown else text
     doc_lang = detect_language(text[:5000]) or "en"
     chunks = []
     for n, passage in enumerate(split_text(text)):

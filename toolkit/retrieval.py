@@ -25,7 +25,6 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 
-from toolkit.cards import get_card, load_cards
 from toolkit.embeddings import embedder_id, get_embeddings
 from toolkit.i18n import translator
 from toolkit.knowledge import (
@@ -38,6 +37,7 @@ from toolkit.knowledge import (
     card_hash,
     check_file,
     extract_text,
+    read_cards,
     upload_chunks,
 )
 from toolkit.models import Hit
@@ -191,7 +191,8 @@ class IndexReport:
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
-    cards: list[str] = field(default_factory=list)
+    cards: list[str] = field(default_factory=list)  # "lang/id" of the cards (re-)embedded
+    problems: list[str] = field(default_factory=list)  # cards that could not be read, and why
 
     def summary(self) -> str:
         return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed; "
@@ -284,24 +285,24 @@ class Retriever:
         return cards
 
     def _plan(self):
-        cards = load_cards(root=self.knowledge_dir)
+        cards, problems = read_cards(self.knowledge_dir)
         indexed = self._indexed_cards()
         current = {(c.lang, c.id): c for c in cards}
         changed = [c for key, c in current.items() if indexed.get(key, ("",))[0] != card_hash(c)]
         removed = [key for key in indexed if key not in current]
-        return cards, indexed, changed, removed
+        return cards, problems, indexed, changed, removed
 
     def needs_indexing(self) -> bool:
         """Whether any card was added, changed or removed since the last indexing."""
-        _, _, changed, removed = self._plan()
+        _, _, _, changed, removed = self._plan()
         return bool(changed or removed)
 
     def index_knowledge(self, progress: Progress | None = None) -> IndexReport:
         """Bring the store in line with knowledge/: embed new or changed cards, delete removed ones."""
         started, before = time.perf_counter(), self.embedded_count
         with self._lock:
-            cards, indexed, changed, removed = self._plan()
-            report = IndexReport(unchanged=len(cards) - len(changed), removed=len(removed))
+            cards, problems, indexed, changed, removed = self._plan()
+            report = IndexReport(unchanged=len(cards) - len(changed), removed=len(removed), problems=problems)
             chunks = [chunk for card in changed for chunk in card_chunks(card)]
             vectors = self._embed(chunks, progress, "cards", lambda c: (c.metadata["lang"], c.metadata["card_id"]))
             stale = [pid for card in changed for pid in indexed.get((card.lang, card.id), ("", []))[1]]
@@ -419,9 +420,11 @@ class Retriever:
 
     def card_text(self, card_id: str, lang: str) -> str | None:
         """A card's full text in `lang` (falling back to English), or a document's passages joined."""
-        card = get_card(card_id, lang, root=self.knowledge_dir)
-        if card:
-            return card.body
+        cards = [c for c in read_cards(self.knowledge_dir)[0] if c.id == card_id]
+        for wanted in (lang, "en", *(c.lang for c in cards)):
+            for card in cards:
+                if card.lang == wanted:
+                    return card.body
         parts = sorted((p for p in self._passages.values() if p.meta.get("source_id") == card_id),
                        key=lambda p: p.meta.get("chunk", 0))
         return "\n\n".join(p.text for p in parts) or None
