@@ -342,3 +342,11 @@ def test_run_does_not_change_the_draft_and_summary_counts():
     assert result["by_check"]["register"] == 1 and result["by_check"]["grounding"] == 1
     assert result["readability"] is not None and result["passed"] is False
     assert checks.summary([])["passed"] is True
+
+
+def test_workshop_end_times_are_allowed_but_other_times_are_not():
+    blocks = [WorkshopBlock(start="09:00", minutes=90, title="Morning", description="We work until 10:30."),
+              WorkshopBlock(start="10:30", minutes=30, title="Close", description="We end at 11:00, not 11:15.")]
+    draft = Draft(kind="plan", lang="en", title="Workshop", workshop=blocks)
+    found = checks.check_grounding(draft, brief("en"))
+    assert [f.message for f in found] == ["The figure “11:15” is not in the brief or in a cited source."]

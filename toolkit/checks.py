@@ -466,12 +466,21 @@ def _walk(value) -> Iterator[str]:
         yield str(value)
 
 
+@cache
 def _date_strings(value: str, lang: str) -> list[str]:
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return []
     return [format_long_date(day, lang), format_weekday_date(day, lang), format_short_date(day, lang), value]
+
+
+def _end_time(start: str, minutes: int) -> str:
+    match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", start or "")
+    if not match:
+        return ""
+    total = int(match.group(1)) * 60 + int(match.group(2)) + minutes
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
 
 
 def allowed_figures(draft: Draft, brief: Brief | None = None) -> set[str]:
@@ -490,7 +499,7 @@ def allowed_figures(draft: Draft, brief: Brief | None = None) -> set[str]:
     for entry in draft.timeline:
         texts += [entry.date_label, *_date_strings(entry.date, draft.lang)]
     for block in draft.workshop:
-        texts += [block.start, str(block.minutes)]
+        texts += [block.start, str(block.minutes), _end_time(block.start, block.minutes)]
     if draft.workshop:
         texts.append(str(sum(b.minutes for b in draft.workshop)))
     if draft.questions:
