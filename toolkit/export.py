@@ -580,6 +580,7 @@ class _Writer:
         for question in questions:
             cells = table.add_row().cells
             self.cell_text(cells[0], self._number(question.text))
+            _valign(cells[0])
             for cell in cells[1:]:
                 self.cell_text(cell, BOX)
                 _center(cell, size=13)
@@ -617,7 +618,7 @@ class _Writer:
 
     def timeline_table(self) -> None:
         _ = self._
-        weights = [0.2, 0.3, 0.17, 0.18, 0.15]
+        weights = [0.15, 0.29, 0.2, 0.19, 0.17]
         widths = [int(self.text_width * weight) for weight in weights]
         table = self.table([_("Date"), _("Touchpoint"), _("Sender"), _("Audience"), _("Channel")], widths)
         for entry in self.draft.timeline:
@@ -630,7 +631,7 @@ class _Writer:
 
     def workshop_table(self) -> None:
         _ = self._
-        widths = [1450, 1050, self.text_width - 2500]
+        widths = [1500, 1250, self.text_width - 2750]
         table = self.table([_("Time"), _("Duration"), _("Activity")], widths)
         for block in self.draft.workshop:
             cells = table.add_row().cells
@@ -644,7 +645,9 @@ class _Writer:
                 self.paragraph(block.description, "Table Text", container=cells[2])
         _finish_rows(table)
         total = sum(max(block.minutes, 0) for block in self.draft.workshop)
-        self.paragraph(_("Total time: {minutes} min", minutes=total), "Table Text")
+        summary = self.paragraph(_("Total time: {minutes} min", minutes=total), "Table Text")
+        summary.paragraph_format.space_before = Pt(4)
+        summary.paragraph_format.space_after = Pt(8)
 
     # -- tables
 
@@ -659,6 +662,7 @@ class _Writer:
         _set_widths(table, widths)
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             self.cell_text(cell, text, style="Table Heading", bold=True)
+            _valign(cell)
         _repeat_header(table.rows[0])
         return table
 
@@ -780,21 +784,34 @@ def _text_width(doc: DocxDocument) -> int:
 
 def _set_widths(table: Table, widths: list[int]) -> None:
     """Fixed column widths (twips) on the grid and every cell, so Word and LibreOffice agree."""
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    tbl_w = tbl_pr.find(qn("w:tblW"))
+    table.autofit = False  # w:tblLayout fixed, placed by python-docx in schema order
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
     if tbl_w is None:
         tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
+        _insert_tbl_pr(table, tbl_w)
     tbl_w.set(qn("w:w"), str(sum(widths)))
     tbl_w.set(qn("w:type"), "dxa")
-    table.autofit = False
     for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
         grid_col.set(qn("w:w"), str(width))
     for row in table.rows:
         _row_widths(row, widths)
+
+
+_TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                 "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+                 "tblLook", "tblCaption", "tblDescription")
+
+
+def _insert_tbl_pr(table: Table, element) -> None:
+    """Insert a child of w:tblPr in schema order (Word rejects out-of-order table properties)."""
+    tbl_pr = table._tbl.tblPr
+    name = element.tag.split("}")[-1]
+    later = _TBL_PR_ORDER[_TBL_PR_ORDER.index(name) + 1:]
+    for child in tbl_pr:
+        if child.tag.split("}")[-1] in later:
+            child.addprevious(element)
+            return
+    tbl_pr.append(element)
 
 
 def _row_widths(row, widths: list[int]) -> None:
@@ -825,11 +842,10 @@ def _table_borders(table: Table) -> None:
                   for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
         + "</w:tblBorders>"
     )
-    tbl_pr = table._tbl.tblPr
-    existing = tbl_pr.find(qn("w:tblBorders"))
+    existing = table._tbl.tblPr.find(qn("w:tblBorders"))
     if existing is not None:
-        tbl_pr.remove(existing)
-    tbl_pr.append(borders)
+        table._tbl.tblPr.remove(existing)
+    _insert_tbl_pr(table, borders)
 
 
 def _center(cell: _Cell, size: float | None = None) -> None:
@@ -838,10 +854,15 @@ def _center(cell: _Cell, size: float | None = None) -> None:
         if size:
             for run in paragraph.runs:
                 run.font.size = Pt(size)
+    _valign(cell)
+
+
+def _valign(cell: _Cell) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
-    valign = OxmlElement("w:vAlign")
-    valign.set(qn("w:val"), "center")
-    tc_pr.append(valign)
+    if tc_pr.find(qn("w:vAlign")) is None:
+        valign = OxmlElement("w:vAlign")
+        valign.set(qn("w:val"), "center")
+        tc_pr.append(valign)
 
 
 @cache
