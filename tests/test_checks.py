@@ -350,3 +350,11 @@ def test_workshop_end_times_are_allowed_but_other_times_are_not():
     draft = Draft(kind="plan", lang="en", title="Workshop", workshop=blocks)
     found = checks.check_grounding(draft, brief("en"))
     assert [f.message for f in found] == ["The figure “11:15” is not in the brief or in a cited source."]
+
+
+def test_summary_with_language_names_the_metric_and_target():
+    findings = checks.check_readability(story("sv", ["Vi inför en ny assistent i kundtjänsten. Den hjälper dig."]))
+    result = checks.summary(findings, "sv")
+    assert result["readability_metric"] == "LIX" and result["readability_target"] == 40
+    assert result["readability_higher_is_better"] is False
+    assert result["readability"] == findings[0].score

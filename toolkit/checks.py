@@ -699,12 +699,16 @@ def run(draft: Draft, brief: Brief | None = None) -> list[Finding]:
     return findings
 
 
-def summary(findings: list[Finding]) -> dict:
+def summary(findings: list[Finding], lang: str | None = None) -> dict:
     """Counts per severity and per check, the readability score, and whether the draft passes (no warnings or
-    errors)."""
+    errors). With `lang`, also the readability metric's name, its target and whether higher is better."""
     severities = Counter(f.severity for f in findings)
     readable = next((f for f in findings if f.check == "readability" and f.score is not None), None)
-    return {
+    extra = {}
+    if lang in READABILITY:
+        metric, target, higher = READABILITY[lang]
+        extra = {"readability_metric": metric, "readability_target": target, "readability_higher_is_better": higher}
+    return {**extra,
         "total": len(findings),
         "error": severities.get("error", 0),
         "warning": severities.get("warning", 0),
