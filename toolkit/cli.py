@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -210,6 +211,8 @@ def build_parser() -> Parser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    if not os.environ.get("TOOLKIT_DEBUG"):
+        warnings.simplefilter("ignore")  # library warnings are noise for a command-line user
     try:
         args = build_parser().parse_args(argv)
         if not args.command:

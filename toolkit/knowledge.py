@@ -8,7 +8,9 @@ plus the passage; the passage alone is what a reader sees.
 from __future__ import annotations
 
 import io
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -227,9 +229,26 @@ def _plain_text(name: str, data: bytes) -> str:
     raise UploadError("{name}: the file is damaged or is not a text file.", name=name)
 
 
+@contextmanager
+def _quiet(logger_name: str):
+    """Silence a library's warnings while it reads a damaged file (we report the problem ourselves)."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _pdf_text(name: str, data: bytes) -> str:
     from pypdf import PdfReader
 
+    with _quiet("pypdf"):
+        return _read_pdf(PdfReader, name, data)
+
+
+def _read_pdf(PdfReader, name: str, data: bytes) -> str:  # noqa: N803 - the class, passed in
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
