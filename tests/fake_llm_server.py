@@ -148,8 +148,10 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "error":
             self._json(500, {"error": {"message": "internal error (scripted)", "type": "server_error"}})
             return True
-        if mode == "auth":
-            self._json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
+        if mode == "auth":  # a careless server that echoes the key: our error handling must scrub it
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            self._json(401, {"error": {"message": f"Incorrect API key provided: {token}",
+                                       "type": "invalid_request_error",
                                        "code": "invalid_api_key"}})
             return True
         if mode == "malformed":

@@ -209,7 +209,7 @@ def classify(exc: BaseException) -> str:
     if isinstance(exc, ConnectionError) or names & {"APIConnectionError", "ConnectError", "ModelConnectionError",
                                                     "NetworkError", "RemoteProtocolError"}:
         return "connection"
-    if isinstance(exc, ValueError) and not status:  # e.g. a body that is not JSON
+    if isinstance(exc, ValueError) and not (isinstance(status, int) and status >= 400):  # a body that is not JSON
         return "malformed"
     return "error"
 

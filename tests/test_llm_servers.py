@@ -1,0 +1,221 @@
+"""The real client path: ChatOpenAI and ChatOllama against a scripted local server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+
+import pytest
+from fake_llm_server import FakeLLMServer
+from test_llm import sample_brief, sample_hits, story_base, story_reply
+
+from toolkit import llm
+from toolkit.drafting import llm_writer
+from toolkit.drafting.llm_writer import LLMWriteError
+from toolkit.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+SECRET = "sk-test-NeverShowThis0123456789"
+
+
+@pytest.fixture
+def server():
+    with FakeLLMServer(delay=4.0) as running:
+        yield running
+
+
+@pytest.fixture
+def secret_key(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    return SECRET
+
+
+def openai_settings(server: FakeLLMServer, timeout: float = 5.0) -> Settings:
+    return Settings(llm_provider="openai", llm_model="fake-model", llm_base_url=server.url + "/v1",
+                    llm_timeout=timeout)
+
+
+def ollama_settings(server: FakeLLMServer, timeout: float = 5.0) -> Settings:
+    return Settings(llm_provider="ollama", llm_model="fake-model", llm_base_url=server.url, llm_timeout=timeout)
+
+
+def write_story(settings: Settings, timeout: float | None = None):
+    model = llm.chat_model(settings)
+    return llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(),
+                            timeout=timeout or settings.llm_timeout)
+
+
+def test_chat_openai_writes_a_draft_through_an_openai_compatible_server(server, secret_key):
+    server.reply(story_reply())
+    result = write_story(openai_settings(server))
+    assert result.engine == "openai:fake-model"
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    assert result.sections[1].paragraphs[0].endswith("[2].")
+    (request,) = server.chat_requests()
+    assert request.path == "/v1/chat/completions" and request.body["stream"] is False
+    assert request.body["model"] == "fake-model"
+    assert request.headers["authorization"] == f"Bearer {SECRET}"  # the key goes to the server, nowhere else
+    assert [m["role"] for m in request.body["messages"]] == ["system", "user"]
+    prompt = request.prompt_text()
+    assert '<passage id="1" title="Kaart 1"' in prompt and '<passage id="3"' in prompt
+    assert "<brief>" in prompt and "</brief>" in prompt
+
+
+def test_a_local_server_without_a_key_gets_a_placeholder(server):
+    server.reply(story_reply())
+    write_story(openai_settings(server))
+    assert server.chat_requests()[0].headers["authorization"] == f"Bearer {llm.LOCAL_PLACEHOLDER_KEY}"
+
+
+def test_chat_ollama_writes_a_draft_from_a_streamed_reply(server):
+    server.reply(story_reply())
+    result = write_story(ollama_settings(server))
+    assert result.engine == "ollama:fake-model"
+    assert result.sections[2].paragraphs == ["Vragen? Loop binnen bij Eva de Vries."]
+    (request,) = server.chat_requests()
+    assert request.path == "/api/chat"
+    assert request.body["stream"] is True and request.body["format"] == "json"
+    assert request.body["options"]["num_ctx"] == llm.OLLAMA_CONTEXT
+    assert '<passage id="2"' in request.prompt_text()
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_a_slow_server_gives_a_timeout_within_the_limit(server, settings_for):
+    server.mode = "slow"
+    started = time.monotonic()
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings_for(server, timeout=1.0))
+    elapsed = time.monotonic() - started
+    assert caught.value.reason == "timeout"
+    assert 0.9 <= elapsed < 2.5
+    assert "(1 s)" in llm_writer.fallback_notice(caught.value, "en")
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_the_overall_deadline_holds_even_when_the_client_waits_longer(server, settings_for):
+    server.mode = "slow"
+    started = time.monotonic()
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings_for(server, timeout=10.0), timeout=0.5)
+    assert caught.value.reason == "timeout" and time.monotonic() - started < 1.5
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_a_body_that_is_not_json_gives_a_write_error(server, settings_for):
+    server.mode = "malformed"
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings_for(server))
+    assert caught.value.reason == "malformed"
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_a_reply_that_is_not_the_json_asked_for_is_malformed(server, settings_for):
+    server.reply("Natuurlijk! Hier is je verhaal: Hulpje komt eraan.")
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings_for(server))
+    assert caught.value.reason == "malformed"
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_a_reply_with_the_wrong_structure_is_invalid(server, settings_for):
+    server.reply(json.dumps({"sections": [{"key": "poem", "paragraphs": ["Rozen zijn rood."]}]}))
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings_for(server))
+    assert caught.value.reason == "invalid"
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_a_server_error_gives_a_write_error(server, settings_for):
+    server.mode = "error"
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings_for(server))
+    assert caught.value.reason == "error"
+
+
+def test_a_refused_key_is_reported_as_such(server, secret_key):
+    server.mode = "auth"
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(openai_settings(server))
+    assert caught.value.reason == "auth"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_no_server_gives_a_connection_error():
+    settings = Settings(llm_provider="openai", llm_model="m", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
+                        llm_timeout=3)
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(settings)
+    assert caught.value.reason == "connection"
+
+
+def test_answer_question_through_the_server(server):
+    server.reply(json.dumps({"answer": "Nee, Hulpje luistert niet mee [2].", "sources": [2]}))
+    item = llm_writer.answer_question("Luistert Hulpje mee?", sample_brief(), "nl", sample_hits(),
+                                      llm.chat_model(ollama_settings(server)), timeout=5)
+    assert item.answer == "Nee, Hulpje luistert niet mee [1]." and item.citations == ["card-2"]
+
+
+# --- the connection test on the settings page ---------------------------------------------------------------
+
+@pytest.mark.parametrize("settings_for, engine", [(openai_settings, "openai"), (ollama_settings, "ollama")])
+def test_connection_ok(server, settings_for, engine):
+    ok, message = llm.test_connection(settings_for(server), lang="nl")
+    assert ok, message
+    assert message.startswith(f"Verbonden: {engine}:fake-model antwoordde in ")
+    assert len(server.chat_requests()) == 1
+
+
+def test_connection_failing(server, secret_key):
+    server.mode = "error"
+    ok, message = llm.test_connection(openai_settings(server))
+    assert not ok and message == "The language model returned an error."
+    ok, message = llm.test_connection(openai_settings(server), lang="sv")
+    assert not ok and "språkmodellen" in message.lower()
+    settings = Settings(llm_provider="ollama", llm_model="m", llm_base_url=f"http://127.0.0.1:{free_port()}")
+    assert llm.test_connection(settings) == (False, "The language model could not be reached.")
+
+
+def test_connection_slow_server_uses_a_short_limit(server):
+    server.mode = "slow"
+    started = time.monotonic()
+    ok, message = llm.test_connection(openai_settings(server, timeout=1.0))
+    assert not ok and "did not answer in time (1 s)" in message
+    assert time.monotonic() - started < 2.5
+
+
+def test_connection_with_missing_configuration():
+    ok, message = llm.test_connection(Settings(llm_provider="openai", llm_model="gpt-4o-mini"))
+    assert not ok and "OPENAI_API_KEY" in message
+
+
+# --- the key never leaks ------------------------------------------------------------------------------------
+
+def test_the_api_key_never_appears_in_errors_notices_or_logs(server, secret_key, caplog):
+    caplog.set_level(logging.DEBUG)  # everything: our loggers, openai's, httpx's
+    seen: list[str] = []
+    for mode in ("ok", "error", "auth", "malformed", "slow"):
+        server.mode = mode
+        server.reply(story_reply())
+        try:
+            result = write_story(openai_settings(server, timeout=1.0))
+            seen.extend([*result.notices, result.engine, result.text])
+        except LLMWriteError as exc:
+            seen.extend([str(exc), exc.detail, repr(exc), llm_writer.fallback_notice(exc, "en")])
+        seen.extend(llm.test_connection(openai_settings(server, timeout=1.0))[1:])
+    explicit = "explicit-ui-secret-77"
+    server.mode = "auth"
+    ok, message = llm.test_connection(openai_settings(server, timeout=1.0), api_key=explicit)
+    seen.append(message)
+    assert server.requests[-1].headers["authorization"] == f"Bearer {explicit}"
+    assert any("HTTP" in record.getMessage() or "Request" in record.getMessage() for record in caplog.records)
+    everything = "\n".join(seen) + "\n" + caplog.text + "\n" + "\n".join(
+        str(r.args) + r.getMessage() for r in caplog.records)
+    assert SECRET not in everything and explicit not in everything
