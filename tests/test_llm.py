@@ -434,3 +434,28 @@ def test_test_connection_without_a_provider_says_so():
 def test_the_start_date_in_the_prompt_is_formatted_for_the_locale():
     block = llm_writer.brief_block(sample_brief("sv", start_date=date(2027, 1, 15).isoformat()), "sv")
     assert "15 januari 2027" in block
+
+
+# --- through the drafting facade, with the real composer as the base ----------------------------------------
+
+def test_facade_uses_the_model_and_falls_back_with_a_notice():
+    from fakes import FakeRetriever
+
+    from toolkit import drafting
+    from toolkit.brief import load_brief
+    from toolkit.settings import PROJECT_ROOT
+
+    brief = load_brief(PROJECT_ROOT / "examples" / "brief-sv.yaml")
+    retriever = FakeRetriever()
+    base = drafting.compose("story", brief, "sv", retriever)
+    reply = {"sections": [{"key": s.key, "paragraphs": [f"Du läser del {n} [1]."], "sources": [1]}
+                          for n, s in enumerate(base.sections, start=1)]}
+    written = drafting.draft("story", brief, retriever=retriever, chat_model=fake(json.dumps(reply)), timeout=5)
+    assert written.engine == "RecordingFake" and written.notices == []
+    assert [s.key for s in written.sections] == [s.key for s in base.sections]
+    assert written.sections[0].paragraphs == ["Du läser del 1 [1]."] and len(written.citations) == 1
+
+    fallback = drafting.draft("story", brief, retriever=retriever, chat_model=fake("inget JSON"), timeout=5)
+    assert fallback.engine == "composer"
+    assert fallback.notices == [llm_writer.fallback_notice("malformed", "sv")]
+    assert [s.paragraphs for s in fallback.sections] == [s.paragraphs for s in base.sections]

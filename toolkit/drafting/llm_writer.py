@@ -30,7 +30,7 @@ __all__ = ["LLMWriteError", "answer_question", "build_messages", "fallback_notic
 
 log = logging.getLogger(__name__)
 
-PASSAGE_CHARS = 1500  # per passage in the prompt
+PASSAGE_CHARS = 1200  # per passage in the prompt (8 passages fit an 8k context with the reply)
 OUTLINE_CHARS = 700  # per part of the composer's text shown as an outline
 MAX_TEXT = 3000  # characters in one paragraph, bullet or answer of the reply
 
