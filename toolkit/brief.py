@@ -128,7 +128,8 @@ class BriefError(ValueError):
     def __init__(self, problems: list[tuple[str, str]], lang: str = "en"):
         self.problems = problems
         self.lang = lang
-        super().__init__("; ".join(f"{label}: {message}" for label, message in self.labelled()))
+        super().__init__("; ".join(f"{label}: {message}" if label else message
+                                   for label, message in self.labelled()))
 
     def labelled(self) -> list[tuple[str, str]]:
         _ = translator(self.lang)

@@ -1,0 +1,79 @@
+"""`python -m toolkit draft {story,faq,survey,plan} --brief FILE ...`: the drafting walk without the UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from toolkit import cli
+from toolkit.cli import UsageError
+from toolkit.models import DRAFT_KINDS
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The `draft` subcommand's arguments."""
+    parser.add_argument("kind", choices=DRAFT_KINDS)
+    parser.add_argument("--brief", required=True, help="the rollout brief (YAML or JSON)")
+    parser.add_argument("--lang", choices=("en", "nl", "sv"), help="document language (default: the brief's)")
+    parser.add_argument("--variant", type=int, default=0, help="another wording: 1, 2, ...")
+    parser.add_argument("--wave", choices=("before", "during", "after"), default="before",
+                        help="survey wave (survey only)")
+    parser.add_argument("--json", action="store_true", help="print the draft as JSON")
+    parser.add_argument("--out", help="write a Word document to this .docx path")
+    parser.add_argument("--csv", help="survey only: write the items as CSV to this path")
+    parser.add_argument("--findings", action="store_true", help="add the quality findings as an appendix")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Draft, then print (text or JSON) and write the files asked for."""
+    from toolkit import drafting, export
+    from toolkit.brief import BriefError, load_brief
+    from toolkit.llm import LLMConfigError, chat_model
+
+    if args.variant < 0:
+        raise UsageError("--variant must be 0 or more")
+    for option in ("out", "csv"):
+        _check_target(getattr(args, option), ".docx" if option == "out" else ".csv")
+    if args.csv and args.kind != "survey":
+        raise UsageError("--csv is only for the survey")
+    try:
+        brief = load_brief(args.brief, args.lang)
+    except BriefError as error:
+        raise UsageError(str(error)) from None
+    retriever = cli._open_retriever()
+    cli._ensure_indexed(retriever)
+    try:
+        model = chat_model(retriever.settings)
+    except LLMConfigError as error:
+        raise UsageError(str(error)) from None
+    result = drafting.draft(args.kind, brief, lang=args.lang, variant=args.variant, wave=args.wave,
+                            retriever=retriever, chat_model=model, timeout=retriever.settings.llm_timeout)
+    if args.out:
+        data = export.to_docx(result, include_findings=args.findings, author=brief.author)
+        Path(args.out).write_bytes(data)
+    if args.csv:
+        Path(args.csv).write_bytes(export.survey_csv(result))
+    if args.json:
+        print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(result.text)
+        for notice in result.notices:
+            print(f"! {notice}", file=sys.stderr)
+        if args.out:
+            print(f"Wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _check_target(path: str | None, suffix: str) -> None:
+    if not path:
+        return
+    target = Path(path)
+    if target.suffix.lower() != suffix:
+        raise UsageError(f"{path}: the file name must end in {suffix}")
+    if not target.parent.exists() and str(target.parent) not in ("", "."):
+        raise UsageError(f"{path}: the folder {target.parent} does not exist")
+
+
+cli.register("draft", "draft a purpose story, FAQ, pulse survey or plan from a brief", configure, run)
