@@ -572,11 +572,12 @@ class _Writer:
 
     def likert_table(self, questions: list[SurveyQuestion]) -> None:
         labels = [one_line(option) for option in questions[0].options] or ["1", "2", "3", "4", "5"]
-        scale_width = min(1150, int(self.text_width * 0.62 / len(labels)))
+        scale_width = _scale_width(labels, self.text_width)
         widths = [self.text_width - scale_width * len(labels)] + [scale_width] * len(labels)
         table = self.table([self._("Statement"), *labels], widths)
         for cell in table.rows[0].cells[1:]:
-            _center(cell, size=8.5)
+            _center(cell, size=8)
+            _narrow_margins(cell)
         for question in questions:
             cells = table.add_row().cells
             self.cell_text(cells[0], self._number(question.text))
@@ -618,25 +619,28 @@ class _Writer:
 
     def timeline_table(self) -> None:
         _ = self._
-        weights = [0.15, 0.29, 0.2, 0.19, 0.17]
-        widths = [int(self.text_width * weight) for weight in weights]
-        table = self.table([_("Date"), _("Touchpoint"), _("Sender"), _("Audience"), _("Channel")], widths)
-        for entry in self.draft.timeline:
-            cells = table.add_row().cells
-            values = [entry.date_label or _long_date(entry.date, self.draft.lang), entry.touchpoint,
-                      entry.sender, entry.audience, entry.channel]
-            for cell, value in zip(cells, values, strict=True):
+        header = [_("Date"), _("Touchpoint"), _("Sender"), _("Audience"), _("Channel")]
+        rows = [[entry.date_label or _long_date(entry.date, self.draft.lang), entry.touchpoint, entry.sender,
+                 entry.audience, entry.channel] for entry in self.draft.timeline]
+        widths = _fit_widths([header, *rows], [0.14, 0.32, 0.2, 0.18, 0.16], self.text_width)
+        table = self.table(header, widths)
+        for values in rows:
+            for cell, value in zip(table.add_row().cells, values, strict=True):
                 self.cell_text(cell, value)
         _finish_rows(table)
 
     def workshop_table(self) -> None:
         _ = self._
-        widths = [1500, 1250, self.text_width - 2750]
-        table = self.table([_("Time"), _("Duration"), _("Activity")], widths)
-        for block in self.draft.workshop:
+        header = [_("Time"), _("Duration"), _("Activity")]
+        times = [_time_range(block.start, block.minutes) for block in self.draft.workshop]
+        durations = [f"{block.minutes} min" for block in self.draft.workshop]
+        widths = _fit_widths([header, *zip(times, durations, ["" for _t in times], strict=True)],
+                             [0.16, 0.13, 0.71], self.text_width)
+        table = self.table(header, widths)
+        for block, time_range, duration in zip(self.draft.workshop, times, durations, strict=True):
             cells = table.add_row().cells
-            self.cell_text(cells[0], _time_range(block.start, block.minutes))
-            self.cell_text(cells[1], f"{block.minutes} min")
+            self.cell_text(cells[0], time_range)
+            self.cell_text(cells[1], duration)
             self.cell_text(cells[2], block.title, bold=True)
             if block.exercise:
                 label = self.paragraph(_("Exercise"), "Table Text", container=cells[2])
@@ -855,6 +859,48 @@ def _center(cell: _Cell, size: float | None = None) -> None:
             for run in paragraph.runs:
                 run.font.size = Pt(size)
     _valign(cell)
+
+
+def _scale_width(labels: list[str], text_width: int) -> int:
+    """Width (twips) of one scale column: wide enough for the longest word of a label at 8 pt bold,
+    but never more than 62 % of the table for all scale columns together."""
+    longest = max((len(word) for label in labels for word in label.split()), default=1)
+    wanted = max(1150, longest * 8 * 20 * 6 // 10 + 120)
+    return min(wanted, int(text_width * 0.62 / max(len(labels), 1)))
+
+
+def _fit_widths(rows: list[list[str]], weights: list[float], total: int, size: float = 10) -> list[int]:
+    """Column widths (twips) in proportion to `weights`, but each wide enough for its longest word.
+
+    The estimate is generous (0.62 em a character, bold-safe), so a word is not broken by a substitute font
+    either; when the words cannot all fit, columns shrink in proportion to what they need.
+    """
+    longest = [0] * len(weights)
+    for row in rows:
+        for index, text in enumerate(row):
+            words = one_line(text).split()
+            longest[index] = max([longest[index], *(len(word) for word in words)])
+    needs = [int(chars * size * 0.62 * 20) + 230 for chars in longest]
+    if sum(needs) >= total:
+        return [int(total * need / sum(needs)) for need in needs]
+    widths = [max(need, int(weight * total)) for need, weight in zip(needs, weights, strict=True)]
+    excess = sum(widths) - total
+    slack = [width - need for width, need in zip(widths, needs, strict=True)]
+    if excess > 0 and sum(slack) > 0:
+        widths = [int(width - excess * part / sum(slack)) for width, part in zip(widths, slack, strict=True)]
+    return widths
+
+
+def _narrow_margins(cell: _Cell) -> None:
+    """Small left/right cell margins, so scale labels get the room of their narrow column."""
+    margins = parse_xml(f'<w:tcMar {nsdecls("w")}><w:left w:w="40" w:type="dxa"/>'
+                        '<w:right w:w="40" w:type="dxa"/></w:tcMar>')
+    tc_pr = cell._tc.get_or_add_tcPr()
+    valign = tc_pr.find(qn("w:vAlign"))
+    if valign is not None:
+        valign.addprevious(margins)  # tcMar precedes vAlign in the schema
+    else:
+        tc_pr.append(margins)
 
 
 def _valign(cell: _Cell) -> None:
