@@ -62,6 +62,7 @@ class FaqItem(BaseModel):
     citations: list[str] = Field(default_factory=list)
     custom: bool = False  # added by the user
     edited: bool = False
+    notice: str = ""  # e.g. why the offline composer answered instead of the language model
 
 
 class SurveyQuestion(BaseModel):

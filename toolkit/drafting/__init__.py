@@ -86,7 +86,7 @@ def _with_model(kind, brief, lang, retriever, chat_model, base: Draft, timeout) 
         return llm_writer.write(kind, brief, lang, passages, chat_model, base=base, timeout=_timeout(timeout))
     except llm_writer.LLMWriteError as exc:
         log.warning("language model failed for %s: %s", kind, exc.reason)
-        base.notices.append(llm_writer.fallback_notice(exc.reason, lang))
+        base.notices.append(llm_writer.fallback_notice(exc, lang))
         return base
 
 
@@ -161,6 +161,8 @@ def answer_question(question: str, brief: Brief, *, lang: str, retriever=None, c
                                               timeout=_timeout(timeout))
         except llm_writer.LLMWriteError as exc:
             log.warning("language model failed for a question: %s", exc.reason)
+            item = faq.answer(question, brief, lang, retriever)
+            return item.model_copy(update={"notice": llm_writer.fallback_notice(exc, lang, what="answer")})
     return faq.answer(question, brief, lang, retriever)
 
 
