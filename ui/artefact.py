@@ -168,11 +168,9 @@ def download(pid: str, draft: Draft, data: dict, extra=None) -> None:
                                   type=["docx"], key=f"reference:{pid}:{draft.kind}")
     reference = None
     if upload is not None:
-        try:
-            reference = export.load_reference(upload.getvalue(), draft.lang)
-        except Exception as exc:
-            log.info("reference rejected: %s", redact(str(exc)))
-            st.warning(_("That file cannot be used as a Word template; the default style is used."))
+        reference, message = export.load_reference(upload.getvalue(), state.ui_lang())
+        if message:
+            st.warning(message, icon=":material/warning:")
     cols = st.columns(2)
     try:
         payload = export.to_docx(draft, reference=reference, include_findings=include,

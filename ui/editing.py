@@ -11,6 +11,9 @@ _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _BULLET = re.compile(r"^\s*[-•*]\s+")
 _MARK = re.compile(r"\[(\d+)\]")
 
+TIMELINE_COLUMNS = ("date_label", "touchpoint", "sender", "audience", "channel")
+WORKSHOP_COLUMNS = ("start", "minutes", "title", "description")
+
 
 def section_body(section: Section) -> str:
     """A section's text as one editable block: paragraphs, then '- ' bullets, then '1. ' numbered items."""
@@ -132,3 +135,23 @@ def _replace_or_append(parts: list, kept) -> None:
             parts[i] = kept
             return
     parts.append(kept)
+
+
+def table_rows(items, columns) -> list[dict]:
+    """Rows for a table editor: one dict per timeline entry or agenda block."""
+    return [{c: getattr(item, c) for c in columns} for item in items]
+
+
+def apply_tables(draft: Draft, timeline: list[dict], workshop: list[dict]) -> Draft:
+    """The draft with the timeline's and the agenda's text cells replaced by the user's (rows kept in place)."""
+    result = draft.model_copy(deep=True)
+    for entry, row in zip(result.timeline, timeline, strict=False):
+        for column in TIMELINE_COLUMNS:
+            setattr(entry, column, str(row.get(column) or getattr(entry, column)))
+    for block, row in zip(result.workshop, workshop, strict=False):
+        for column in WORKSHOP_COLUMNS:
+            value = row.get(column)
+            if value in (None, ""):
+                continue
+            setattr(block, column, int(value) if column == "minutes" else str(value))
+    return result

@@ -4,31 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from toolkit.models import Draft
 from ui import artefact, state
+from ui.editing import TIMELINE_COLUMNS, WORKSHOP_COLUMNS, apply_tables, table_rows
 from ui.widgets import run_page
-
-TIMELINE_COLUMNS = ("date_label", "touchpoint", "sender", "audience", "channel")
-WORKSHOP_COLUMNS = ("start", "minutes", "title", "description")
-
-
-def _rows(items, columns) -> list[dict]:
-    return [{c: getattr(item, c) for c in columns} for item in items]
-
-
-def apply_tables(draft: Draft, timeline: list[dict], workshop: list[dict]) -> Draft:
-    """The draft with the timeline's and the agenda's text cells replaced by the user's (rows kept in place)."""
-    result = draft.model_copy(deep=True)
-    for entry, row in zip(result.timeline, timeline, strict=False):
-        for column in TIMELINE_COLUMNS:
-            setattr(entry, column, str(row.get(column) or getattr(entry, column)))
-    for block, row in zip(result.workshop, workshop, strict=False):
-        for column in WORKSHOP_COLUMNS:
-            value = row.get(column)
-            if value in (None, ""):
-                continue
-            setattr(block, column, int(value) if column == "minutes" else str(value))
-    return result
 
 
 def editor(pid: str, brief, cur: artefact.Current) -> None:
@@ -44,7 +22,7 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
         "audience": st.column_config.TextColumn(_("Audience")),
         "channel": st.column_config.TextColumn(_("Channel")),
     }
-    timeline = st.data_editor(_rows(draft.timeline, TIMELINE_COLUMNS), column_config=timeline_cols,
+    timeline = st.data_editor(table_rows(draft.timeline, TIMELINE_COLUMNS), column_config=timeline_cols,
                               key=f"plan:{pid}:{cur.gen}:timeline", hide_index=True, use_container_width=True,
                               num_rows="fixed")
     st.subheader(_("Workshop agenda"))
@@ -54,7 +32,7 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
         "title": st.column_config.TextColumn(_("Block")),
         "description": st.column_config.TextColumn(_("What happens"), width="large"),
     }
-    workshop = st.data_editor(_rows(draft.workshop, WORKSHOP_COLUMNS), column_config=workshop_cols,
+    workshop = st.data_editor(table_rows(draft.workshop, WORKSHOP_COLUMNS), column_config=workshop_cols,
                               key=f"plan:{pid}:{cur.gen}:workshop", hide_index=True, use_container_width=True,
                               num_rows="fixed")
     edited = apply_tables(draft, timeline, workshop)

@@ -106,7 +106,9 @@ def _status(pid: str, brief) -> None:
             col.page_link(path, label=_(title), icon=icon)
         return
     count = brief_form.problems_count(brief_form.collect(pid), state.ui_lang())
-    st.warning(_("{n} fields still need attention before you can draft.", n=count), icon=":material/edit_note:")
+    message = (_("One field still needs attention before you can draft.") if count == 1
+               else _("{n} fields still need attention before you can draft.", n=count))
+    st.warning(message, icon=":material/edit_note:")
     if st.button(_("Check the brief"), icon=":material/fact_check:"):
         st.session_state.setdefault("check_all", {})[pid] = True
         st.rerun()

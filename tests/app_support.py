@@ -1,0 +1,69 @@
+"""Helpers for the AppTest suites: start the app in a language, seed a project, find widgets by label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from toolkit.settings import Settings
+from toolkit.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "streamlit_app.py"
+EXAMPLES = ROOT / "examples"
+TIMEOUT = 120
+
+
+def app(lang: str = "en", project: str | None = None) -> AppTest:
+    """A fresh session of the app (as a new browser tab would be), run once."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    if project:
+        at.query_params["project"] = project
+    return at.run()
+
+
+def workspace() -> Workspace:
+    return Workspace(Settings.from_env().workspace_path)
+
+
+def example_brief(lang: str) -> dict:
+    return yaml.safe_load((EXAMPLES / f"brief-{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def seed_project(lang: str = "en", name: str = "Test rollout", brief: dict | None = None) -> str:
+    """A project with a saved brief (the example for `lang` unless given); returns its id."""
+    ws = workspace()
+    project = ws.create_project(name)
+    data = example_brief(lang) if brief is None else brief
+    ws.save_brief(project.id, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()})
+    return project.id
+
+
+def page(at: AppTest, name: str) -> AppTest:
+    """Switch to a page by file name (story, faq, survey, plan, knowledge, settings, rollout) and run."""
+    return at.switch_page(f"ui/pages/{name}.py").run()
+
+
+def button(at: AppTest, label: str, index: int = 0):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return matches[index]
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of simple elements, for 'is this shown' checks."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
+                 "text"):
+        parts.extend(str(e.value) for e in getattr(at, kind))
+    parts.extend(str(e.value) for e in at.text_area)
+    parts.extend(str(e.value) for e in at.text_input)
+    parts.extend(str(e.label) for e in at.expander) if hasattr(at, "expander") else None
+    return "\n".join(parts)
+
+
+def no_exceptions(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
