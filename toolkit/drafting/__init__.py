@@ -4,7 +4,7 @@ Public contract (used by the CLI, the UI and the tests):
 
     draft(kind, brief, *, lang=None, variant=0, wave="before", retriever=None, chat_model=None) -> Draft
     regenerate_section(draft, brief, key, *, variant, retriever=None, chat_model=None) -> Draft
-    answer_question(question, brief, *, lang, retriever=None, chat_model=None) -> FaqItem
+    add_question(draft, question, brief, *, retriever=None, chat_model=None) -> Draft   (FAQ: own question)
 
 `retriever` is anything with `search(query, lang=None, k=5) -> list[Hit]` (see toolkit.retrieval).
 With `chat_model=None` the offline composer writes; with a LangChain chat model the model writes and the
@@ -145,25 +145,37 @@ def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, 
     return recheck(result, brief)
 
 
-def answer_question(question: str, brief: Brief, *, lang: str, retriever=None, chat_model=None,
-                    timeout: float | None = None) -> FaqItem:
-    """A grounded answer to a user's own question, in the brief's register. Citations are card ids; use
-    `add_faq_item` to put it into a draft with numbered marks."""
+def add_question(current: Draft, question: str, brief: Brief, *, retriever=None, chat_model=None,
+                 timeout: float | None = None) -> Draft:
+    """A copy of an FAQ draft with the user's own question added and answered from the brief and the
+    knowledge base (cited). With a chat model the model answers; on failure the composer does, with a notice."""
     from toolkit.drafting import faq
+    from toolkit.drafting.common import CitationBook
+    from toolkit.text import one_line
 
+    question = one_line(question)[:500]
+    if not question:
+        raise ValueError("empty question")
     retriever = retriever or default_retriever()
+    notice = ""
     if chat_model is not None:
         from toolkit.drafting import llm_writer
 
-        passages = retriever.search(question, lang=lang, k=6)
+        passages = retriever.search(question, lang=current.lang, k=6)
         try:
-            return llm_writer.answer_question(question, brief, lang, passages, chat_model,
+            item = llm_writer.answer_question(question, brief, current.lang, passages, chat_model,
                                               timeout=_timeout(timeout))
+            return add_faq_item(current, item, llm_writer.item_citations(item, passages), brief)
         except llm_writer.LLMWriteError as exc:
             log.warning("language model failed for a question: %s", exc.reason)
-            item = faq.answer(question, brief, lang, retriever)
-            return item.model_copy(update={"notice": llm_writer.fallback_notice(exc, lang, what="answer")})
-    return faq.answer(question, brief, lang, retriever)
+            notice = llm_writer.fallback_notice(exc, current.lang, what="answer")
+    book = CitationBook()
+    book.citations = list(current.citations)
+    item = faq.answer(question, brief, current.lang, retriever, book=book)
+    result = current.model_copy(deep=True)
+    result.citations = book.citations
+    result.items.append(item.model_copy(update={"custom": True, "notice": notice}))
+    return recheck(result, brief)
 
 
 def add_faq_item(current: Draft, item: FaqItem, citations: list[Citation], brief: Brief | None = None) -> Draft:
