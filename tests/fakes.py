@@ -60,3 +60,43 @@ class FakeRetriever:
                 scored.append((score, i))
         scored.sort(key=lambda pair: (-pair[0], self.cards[pair[1]].id))
         return [card_hit(self.cards[i], round(s, 4)) for s, i in scored[:k]]
+
+
+# --- assertions shared by the composer tests ---------------------------------------------------------------
+
+MARK = re.compile(r"\[(\d+)\]")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+REGISTER_WORDS = {
+    "je": r"je|jij|jou|jouw|jezelf|jullie", "u": r"u|uw|uzelf",
+    "du": r"du|dig|din|ditt|dina", "ni": r"ni|er|ert|era",
+}
+OTHER = {"je": "u", "u": "je", "du": "ni", "ni": "du"}
+
+
+def register_hits(text: str, register: str) -> list[str]:
+    """Words of the given register (nl je/u, sv du/ni) in a text, as whole words, case-insensitive."""
+    return re.findall(rf"\b(?:{REGISTER_WORDS[register]})\b", text, flags=re.IGNORECASE)
+
+
+def contractions(text: str) -> list[str]:
+    """English contractions such as we'll, don't, it's (possessive 's after a noun is not counted)."""
+    return re.findall(r"\b(?:\w+n't|\w+'ll|\w+'re|\w+'ve|\w+'d|it's|that's|here's|what's|there's|let's)\b",
+                      text.replace("’", "'"), flags=re.IGNORECASE)
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def ungrounded_numbers(draft, brief) -> list[str]:
+    """Numbers in the draft's text that appear neither in the brief, a citation's text nor Draft.derived."""
+    text = MARK.sub("", draft.text)
+    for literal in draft.derived:
+        text = text.replace(literal, " ")
+    sources = brief.model_dump_json() + " " + " ".join(c.text for c in draft.citations)
+    known = {_digits(n) for n in _NUMBER.findall(sources)}
+    return [n for n in _NUMBER.findall(text) if _digits(n) not in known]
+
+
+def marks(text: str) -> list[int]:
+    return [int(m) for m in MARK.findall(text)]

@@ -172,11 +172,12 @@ class Composer:
 
         `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs)."""
         wanted = set(self.block(only) or []) if only else set()
+        avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
         sentences, ids = [], []
-        for hit in self.search(query, k=10):
+        for hit in self.search(query, k=20):
             if len(sentences) >= limit:
                 break
-            if wanted and hit.card_id not in wanted and not wanted & set(hit.topics):
+            if hit.card_id in avoid or (wanted and hit.card_id not in wanted and not wanted & set(hit.topics)):
                 continue
             if hit.kind == "fact" and hit.claim and _DIGIT.search(hit.claim) and hit.card_id not in self.used:
                 sentences.append(with_mark(sentence(hit.claim), self.book.cite(hit)))
