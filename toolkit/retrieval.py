@@ -240,6 +240,11 @@ class Retriever:
         lexical = LexicalIndex(passages)
         self._passages, self._lexical = passages, lexical  # swapped together; readers see old or new
 
+    def refresh(self) -> None:
+        """Re-read the store (e.g. after another process, such as the CLI, added documents)."""
+        with self._lock:
+            self._reload()
+
     @property
     def embedded_count(self) -> int:
         """How many texts this process has actually embedded (cache misses)."""
