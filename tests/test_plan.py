@@ -189,10 +189,8 @@ def test_workshop_blocks_follow_each_other_and_hold_the_exercises(lang):
     assert 150 <= clock - 9 * 60 <= 180  # two and a half to three hours
     assert f"{clock // 60:02d}:{clock % 60:02d}" in draft.derived
     text = " ".join(b.description for b in blocks)
-    for entry in brief.stops_doing + brief.changes:
-        assert lc_first(entry) in text
-    for entry in brief.stays_same:
-        assert lc_first(entry) in text
+    for entry in brief.stops_doing + brief.changes + brief.stays_same:
+        assert entry in text or lc_first(entry) in text, entry
     assert brief.contact_person in text and brief.ai_tool in text
     exercises = [b for b in blocks if b.exercise]
     assert len(exercises) >= 4
@@ -207,11 +205,22 @@ def test_workshop_blocks_follow_each_other_and_hold_the_exercises(lang):
 
 def test_workshop_adapts_to_team_size_and_missing_lists():
     small = plan.compose(brief_for("en", team_size=5, stays_same=[]), "en", None)
-    large = plan.compose(brief_for("en", team_size=40), "en", None)
+    medium = plan.compose(brief_for("en", team_size=20), "en", None)
+    large = plan.compose(brief_for("en", team_size=140), "en", None)
     assert sum(b.minutes for b in large.workshop) > sum(b.minutes for b in small.workshop)
-    assert "40" in " ".join(b.description for b in large.workshop)
+    small_advice, medium_advice, large_advice = (
+        next(s for s in d.sections if s.key == "workshop").paragraphs[-1] for d in (small, medium, large))
+    assert "5 people" in small_advice and "everyone" in small_advice
+    assert "20 people" in medium_advice and "small groups" in medium_advice
+    assert "140 people" in large_advice and "once for each team" in large_advice
     stays = next(b for b in small.workshop if b.title == "What stays the same")
     assert "make the list themselves" in stays.description
+
+
+def test_names_keep_their_capitals_inside_lists():
+    brief = brief_for("en", ai_tool="Aria", changes=["Aria suggests answers", "Calls are summarised"])
+    demo = next(b for b in plan.compose(brief, "en", None).workshop if b.title == "Demonstration of Aria")
+    assert "Aria suggests answers; calls are summarised" in demo.description
 
 
 @pytest.mark.parametrize("lang", LANGS)

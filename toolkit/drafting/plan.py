@@ -55,6 +55,9 @@ WORKSHOP: tuple[tuple[str, int, bool], ...] = (
     ("close", 10, False),
 )
 
+WHOLE_TEAM_MAX = 12  # up to this many people, everyone does the exercises together
+ONE_SESSION_MAX = 30  # above this, hold the workshop once per team
+
 # Cards each rationale leans on; retrieval decides which of them is cited.
 CARDS = {
     "individual": ("loman-individual-and-group-meetings", "adkar"),
@@ -64,7 +67,7 @@ CARDS = {
     "stop_doing": ("loman-what-we-stop-doing",),
     "endings": ("bridges-transition",),
     "reactions": ("loman-reactions-empathy",),
-    "order": ("kotter-eight-steps", "adkar"),
+    "order": ("loman-explain-purpose", "kotter-eight-steps", "adkar"),
 }
 
 
@@ -147,6 +150,13 @@ def _timeline(brief: Brief, blocks: Blocks, dates: dict[str, date], derived: lis
 
 # --- workshop -----------------------------------------------------------------------------------------------
 
+def _size_class(team_size: int) -> str:
+    """How the exercises are run: all together, in small groups, or in one session per team."""
+    if team_size <= WHOLE_TEAM_MAX:
+        return "whole_team"
+    return "groups" if team_size <= ONE_SESSION_MAX else "per_team"
+
+
 def _worries_minutes(team_size: int) -> int:
     """A round where everyone speaks takes longer in a bigger team (groups share back above a dozen)."""
     if team_size <= 8:
@@ -165,17 +175,18 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?" else text + "."
 
 
-def _lc_first(text: str) -> str:
-    """Lower-case the first letter for use mid-sentence, unless the first word looks like a name or acronym."""
+def _lc_first(text: str, names: set[str]) -> str:
+    """Lower-case the first letter for use mid-sentence, unless the first word is a name or an acronym."""
     first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[1:] == first[1:].lower():
-        return text[:1].lower() + text[1:]
-    return text
+    if first in names or len(first) < 2 or first[1:] != first[1:].lower():
+        return text
+    return text[:1].lower() + text[1:]
 
 
-def _list(items: list[str]) -> str:
-    """Brief entries joined for use inside a sentence: 'a; b; c'."""
-    return "; ".join(_lc_first(i.strip().rstrip(".;")) for i in items if i.strip())
+def _list(items: list[str], brief: Brief) -> str:
+    """Brief entries joined for use inside a sentence: 'a; b; c' (the tool's and organisation's names kept)."""
+    names = set(f"{brief.ai_tool} {brief.organisation}".split())
+    return "; ".join(_lc_first(i.strip().rstrip(".;"), names) for i in items if i.strip())
 
 
 def _workshop(brief: Brief, blocks: Blocks, dates: dict[str, date],
@@ -185,9 +196,9 @@ def _workshop(brief: Brief, blocks: Blocks, dates: dict[str, date],
     lang = blocks.lang
     extra = {
         "purpose": _sentence(first_sentence(brief.purpose)),
-        "stops_doing": _list(brief.stops_doing),
-        "stays_same": _list(brief.stays_same),
-        "changes": _list(brief.changes),
+        "stops_doing": _list(brief.stops_doing, brief),
+        "stays_same": _list(brief.stays_same, brief),
+        "changes": _list(brief.changes, brief),
         "follow_up_individual": _remember(derived, format_long_date(dates["follow_up_individual_1"], lang)),
         "follow_up_group": _remember(derived, format_long_date(dates["follow_up_group_1"], lang)),
         "survey_during": _remember(derived, format_long_date(dates["survey_during"], lang)),
@@ -199,7 +210,7 @@ def _workshop(brief: Brief, blocks: Blocks, dates: dict[str, date],
         variant_key = key
         if key == "stays_same" and not brief.stays_same:
             variant_key = "stays_same_open"
-        if key == "worries_hopes" and brief.team_size > 12:
+        if key == "worries_hopes" and brief.team_size > WHOLE_TEAM_MAX:
             variant_key = "worries_hopes_groups"
         result.append(WorkshopBlock(
             start=_remember(derived, _clock(now)), minutes=length, exercise=exercise,
@@ -254,7 +265,7 @@ def _sections(brief: Brief, blocks: Blocks, guidance: Guidance, dates: dict[str,
     ], citations=sender_cited)
 
     workshop_cited: list[str] = []
-    size_path = "sections.workshop.groups" if brief.team_size > 12 else "sections.workshop.whole_team"
+    size_path = "sections.workshop." + _size_class(brief.team_size)
     workshop = Section(key="workshop", heading=blocks.say("sections.workshop.heading"), paragraphs=[
         blocks.say("sections.workshop.when", group=group, duration=duration, start=WORKSHOP_START, end=end),
         _para(blocks, guidance, "sections.workshop.stop_doing", "stop_doing", workshop_cited),
