@@ -21,6 +21,7 @@ ORDER = ("job", "why_now", "what_ai", "stops", "same", "training", "monitoring",
          "career", "input", "timeline", "contact")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+MIN_OVERLAP = 2  # content words a question must share with a brief entry or passage to count as relevant
 
 
 def _sentences(items: list[str]) -> str:
@@ -193,12 +194,35 @@ def _best_sentence(text: str, stems: set[str]) -> str:
     return best
 
 
-def _topic(c: FaqComposer, question: str) -> str | None:
-    """The standard topic a question is about, from the template's keywords, if any."""
+def _topic(c: FaqComposer, question: str, stems: set[str], stop: set[str]) -> str | None:
+    """The standard topic a question is about: from the template's keywords, else from the brief list the
+    question echoes (what stops, what changes, what stays)."""
     text = " " + " ".join(_WORD.findall(question.lower())) + " "
     scores = {key: sum(1 for w in (c.block(f"items.{key}.match") or []) if f" {w}" in text) for key in ORDER}
+    if not c.brief.stays_same:
+        scores["same"] = 0
     key = max(scores, key=lambda k: scores[k])
-    return key if scores[key] > 0 and not (key == "same" and not c.brief.stays_same) else None
+    if scores[key] > 0:
+        return key
+    lists = {"stops": c.brief.stops_doing, "what_ai": c.brief.changes, "same": c.brief.stays_same}
+    for key, items in lists.items():
+        if any(len(stems & _stems(i, stop, set())) >= MIN_OVERLAP for i in items):
+            return key
+    return None
+
+
+def _best_hit(c: FaqComposer, query: str, stems: set[str], stop: set[str]) -> Hit | None:
+    """The retrieved passage sharing most content words with the question (figures first on a tie)."""
+    best, best_score = None, 0.0
+    for hit in c.search(query, k=6):
+        if hit.card_id in c.used:
+            continue
+        overlap = len(stems & _stems(f"{hit.title} {hit.claim} {hit.text}", stop, set()))
+        headline = len(stems & _stems(f"{hit.title} {hit.claim}", stop, set()))  # words in title or claim weigh more
+        score = overlap + headline + (0.5 if hit.kind == "fact" and hit.claim else 0.0)
+        if overlap >= MIN_OVERLAP and score > best_score:
+            best, best_score = hit, score
+    return best
 
 
 def _passage(c: FaqComposer, hit: Hit, stems: set[str]) -> str:
@@ -228,26 +252,24 @@ def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant
     stems = _stems(question, stop, {w.lower() for w in _WORD.findall(brief.ai_tool)})
     parts: list[str] = []
     ids: list[str] = []
-    key = _topic(c, question)
+    key = _topic(c, question, stems, stop)
     if key is not None:
         item = c.item(key)
         if item is not None:
             parts.append(item.answer)
             ids += item.citations
     known = " ".join(parts).lower()
-    own = [i for i in _brief_items(brief) if i.lower() not in known and stems & _stems(i, stop, set())][:2]
+    own = [i for i in _brief_items(brief)
+           if i.lower() not in known and len(stems & _stems(i, stop, set())) >= MIN_OVERLAP][:2]
     if own:
         parts += [c.say("answer.in_plan"), _sentences(own)]
-    if stems:
-        for hit in c.search(f"{question} {brief.ai_tool}", k=6):
-            if hit.card_id in c.used or not stems & _stems(f"{hit.title} {hit.claim} {hit.text}", stop, set()):
-                continue
-            text = _passage(c, hit, stems)
-            if text:
-                parts.append(text)
-                c.used.add(hit.card_id)
-                ids.append(hit.card_id)
-                break
+    if not ids:  # a standard topic with its own sources needs no extra passage
+        hit = _best_hit(c, f"{question} {brief.ai_tool}", stems, stop)
+        text = _passage(c, hit, stems) if hit is not None else ""
+        if text:
+            parts.append(text)
+            c.used.add(hit.card_id)
+            ids.append(hit.card_id)
     if not parts:
         parts.append(c.say("answer.unknown"))
     elif key != "contact":
