@@ -59,12 +59,14 @@ def spacing(before: int = 0, after: int = 0, line: int = 276) -> str:
 
 
 def para_style(style_id: str, name: str, ppr: str = "", run: str = "", based_on: str | None = "Normal",
-               next_style: str | None = None, ui_priority: int | None = None, q_format: bool = True) -> str:
+               next_style: str | None = None, ui_priority: int | None = None, q_format: bool = True,
+               default: bool = False) -> str:
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
     nxt = f'<w:next w:val="{next_style}"/>' if next_style else ""
     priority = f'<w:uiPriority w:val="{ui_priority}"/>' if ui_priority is not None else ""
     q = "<w:qFormat/>" if q_format else ""
-    return (f'<w:style w:type="paragraph" w:styleId="{style_id}"><w:name w:val="{name}"/>{based}{nxt}'
+    is_default = ' w:default="1"' if default else ""
+    return (f'<w:style w:type="paragraph"{is_default} w:styleId="{style_id}"><w:name w:val="{name}"/>{based}{nxt}'
             f"{priority}{q}<w:pPr>{ppr}</w:pPr>{run}</w:style>")
 
 
@@ -93,7 +95,8 @@ def styles_xml() -> str:
     cell_margins = ('<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
                     '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>')
     styles = [
-        para_style("Normal", "Normal", "<w:widowControl/>", rpr(color=INK), based_on=None, ui_priority=0),
+        para_style("Normal", "Normal", "<w:widowControl/>", rpr(color=INK), based_on=None, ui_priority=0,
+                   default=True),
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/>'
         "</w:style>",

@@ -9,6 +9,7 @@ import zipfile
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from export_samples import LOCALISED, SCALES, TEXT, sample
 
@@ -420,6 +421,7 @@ def test_reference_has_the_styles_exports_use():
                  "List Number", "Bibliography", "Table Text", "Table Heading", "Toolkit Table", "Header", "Footer"):
         assert doc.styles[name] is not None
     assert doc.styles["Normal"].font.name is None  # the font lives on docDefaults, so branded files inherit theirs
+    assert doc.styles.default(WD_STYLE_TYPE.PARAGRAPH).name == "Normal"
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.left_margin.cm, 1) == 2.5
 
