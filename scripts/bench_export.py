@@ -51,18 +51,19 @@ def bench(runs: int = 30, sections: int = 40) -> dict:
     """Median and p95 (ms) of `to_docx` over `runs` warm runs of a long story."""
     draft = long_story(sections)
     export.to_docx(draft)  # warm-up: imports, reference cache
-    times = []
+    times, cpu = [], []
     size = 0
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         data = export.to_docx(draft, include_findings=True)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)  # CPU time: less sensitive to a busy machine
         size = len(data)
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {"runs": runs, "sections": sections, "words": words(draft),
             "pages_estimate": round(words(draft) / WORDS_PER_PAGE, 1), "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(p95, 1), "bytes": size}
+            "p95_ms": round(p95, 1), "cpu_median_ms": round(statistics.median(cpu), 1), "bytes": size}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
     else:
         print(f"to_docx: {result['words']} words (~{result['pages_estimate']} pages), {result['runs']} runs: "
-              f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms, {result['bytes']} bytes")
+              f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms (CPU median {result['cpu_median_ms']} ms), "
+              f"{result['bytes']} bytes")
     return 0 if result["p95_ms"] < 500 else 1
 
 

@@ -415,6 +415,7 @@ class _Writer:
         self.citations = len(draft.citations)
         self.text_width = _text_width(doc)
         self.question_number = 0
+        self.sect_pr = doc.element.body.find(qn("w:sectPr"))
 
     # -- entry point
 
@@ -459,8 +460,16 @@ class _Writer:
             paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
 
     def new_paragraph(self, style: str = "Normal", container=None) -> Paragraph:
-        container = container if container is not None else self.doc
-        paragraph = container.add_paragraph()
+        if container is None:
+            # Insert before the body's sectPr ourselves: python-docx searches the whole body for it every time.
+            element = OxmlElement("w:p")
+            if self.sect_pr is not None:
+                self.sect_pr.addprevious(element)
+            else:
+                self.doc.element.body.append(element)
+            paragraph = Paragraph(element, self.doc._body)
+        else:
+            paragraph = container.add_paragraph()
         if style != "Normal":
             self.apply_style(paragraph, style)
         return paragraph
