@@ -58,3 +58,20 @@ def test_regenerate_one_answer_keeps_an_edited_answer():
     latest = workspace().latest_draft(pid, "faq").draft
     assert latest.items[0].answer == "Our own answer, kept as written." and latest.items[0].edited
     assert [i.key for i in latest.items] == [i.key for i in draft.items]
+
+
+def test_a_failing_action_shows_a_friendly_message(monkeypatch):
+    from toolkit import drafting
+
+    pid, at = _drafted("nl")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("internal detail with key sk-secret-abcdefghijk")
+
+    monkeypatch.setattr(drafting, "add_question", boom)
+    at.text_input(key=f"faq:{pid}:new").input("Mag ik Assist uitzetten?")
+    button(at, "Beantwoorden en toevoegen").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith("Er ging iets mis")
+    assert not any("sk-secret" in e or "internal detail" in e for e in errors)

@@ -13,7 +13,7 @@ from toolkit.brief import Brief
 from toolkit.i18n import LANGUAGE_NAMES
 from toolkit.models import Draft
 from ui import brief_form, editing, resources, state
-from ui.widgets import format_when, quality_panel, redact, require_project, sources_panel
+from ui.widgets import format_when, guarded, quality_panel, redact, require_project, sources_panel
 
 log = logging.getLogger("toolkit.ui")
 
@@ -225,6 +225,7 @@ def page(kind: str, title: str, editor, extra_download=None) -> None:
     panels(pid, cur.draft, data, lambda: editor(pid, brief, cur), extra)
 
 
+@guarded
 def _on_section_edit(pid: str, kind: str, key: str, heading_key: str, body_key: str) -> None:
     cur = current(pid, kind)
     edited = editing.edit_section(cur.draft, key, st.session_state.get(heading_key, ""),
@@ -233,6 +234,7 @@ def _on_section_edit(pid: str, kind: str, key: str, heading_key: str, body_key: 
         save(pid, recheck(edited, brief_for(pid)[0]), replaced=False)
 
 
+@guarded
 def on_regenerate(pid: str, kind: str, key: str) -> None:
     _ = state.tr()
     brief = brief_for(pid)[0]

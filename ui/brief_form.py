@@ -9,6 +9,7 @@ import streamlit as st
 from toolkit.brief import FIELD_LABELS, REQUIRED, Brief, BriefError, parse_brief
 from toolkit.i18n import LANGUAGE_NAMES
 from ui import state
+from ui.widgets import guarded
 
 LIST_FIELDS = ("changes", "stops_doing", "stays_same", "facts", "success_measures", "commitments")
 
@@ -103,6 +104,7 @@ def load_into_widgets(pid: str, data: dict) -> None:
             st.session_state[key] = to_widget_value(field, data.get(field))
 
 
+@guarded
 def _save(pid: str, field: str) -> None:
     state.workspace().save_brief(pid, collect(pid), state.session_id())
     st.session_state.setdefault("touched", {}).setdefault(pid, set()).add(field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -34,10 +35,31 @@ def run_page(render: Callable[[], None]) -> None:
     try:
         render()
     except Exception as exc:  # Streamlit's rerun/stop signals are BaseException and pass through
-        log.error("page failed: %s: %s", type(exc).__name__, redact(str(exc)), exc_info=False)
-        log.debug("details", exc_info=True)
+        _report(exc)
         st.error(_("Something went wrong on this page. Your work is saved. Try again, or reload the page."),
                  icon=":material/error:")
+
+
+def _report(exc: Exception) -> None:
+    log.error("UI action failed: %s: %s", type(exc).__name__, redact(str(exc)))
+    log.debug("details", exc_info=True)
+
+
+def guarded(callback: Callable) -> Callable:
+    """Wrap a widget callback: callbacks run outside the page body, so they need their own guard."""
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except Exception as exc:
+            _report(exc)
+            _ = state.tr()
+            state.flash("error", _("Something went wrong on this page. Your work is saved. Try again, or reload "
+                                   "the page."))
+            return None
+
+    return wrapper
 
 
 def format_when(value: datetime) -> str:

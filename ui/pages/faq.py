@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit import drafting
-from toolkit.cards import get_card
-from toolkit.models import Citation, Draft
 from ui import artefact, editing, state
-from ui.widgets import run_page
+from ui.widgets import guarded, run_page
 
 
+@guarded
 def _on_edit(pid: str, key: str, q_key: str, a_key: str) -> None:
     cur = artefact.current(pid, "faq")
     edited = editing.edit_faq_item(cur.draft, key, st.session_state.get(q_key, ""),
@@ -19,42 +18,14 @@ def _on_edit(pid: str, key: str, q_key: str, a_key: str) -> None:
         artefact.save(pid, artefact.recheck(edited, artefact.brief_for(pid)[0]), replaced=False)
 
 
+@guarded
 def _on_remove(pid: str, key: str) -> None:
     cur = artefact.current(pid, "faq")
     artefact.save(pid, artefact.recheck(editing.remove_faq_item(cur.draft, key), artefact.brief_for(pid)[0]),
                   replaced=True)
 
 
-def citations_for(ids: list[str], lang: str, retriever) -> list[Citation]:
-    """Citation records for the card ids an answer cites (cards first, then the index for own documents)."""
-    result = []
-    for cid in ids:
-        card = get_card(cid, lang)
-        if card is not None:
-            result.append(Citation(id=cid, title=card.title, source=card.source, year=card.year,
-                                   lang=card.lang, kind=card.kind, text=(card.claim + "\n" + card.body).strip()))
-            continue
-        hits = [h for h in retriever.search(cid, lang=lang, k=10) if h.card_id == cid] if retriever else []
-        if hits:
-            h = hits[0]
-            result.append(Citation(id=cid, title=h.title, source=h.source, year=h.year, lang=h.lang,
-                                   kind=h.kind, text=h.text))
-        else:
-            result.append(Citation(id=cid, title=cid, source="", lang=lang))
-    return result
-
-
-def add_question(draft: Draft, question: str, brief, retriever, model) -> Draft:
-    """The draft with the user's own question and a grounded answer appended."""
-    item = drafting.answer_question(question, brief, lang=draft.lang, retriever=retriever, chat_model=model)
-    existing = {i.key for i in draft.items}
-    key = item.key if item.key and item.key not in existing else f"custom-{len(draft.items) + 1}"
-    while key in existing:
-        key += "x"
-    item = item.model_copy(update={"key": key, "question": question.strip(), "custom": True})
-    return drafting.add_faq_item(draft, item, citations_for(item.citations, draft.lang, retriever), brief)
-
-
+@guarded
 def _on_add(pid: str, input_key: str) -> None:
     _ = state.tr()
     question = (st.session_state.get(input_key) or "").strip()
@@ -67,7 +38,8 @@ def _on_add(pid: str, input_key: str) -> None:
         return
     cur = artefact.current(pid, "faq")
     retriever, model, _notice = artefact.engine(state.settings())
-    artefact.save(pid, add_question(cur.draft, question, brief, retriever, model), replaced=True)
+    artefact.save(pid, drafting.add_question(cur.draft, question, brief, retriever=retriever, chat_model=model),
+                  replaced=True)
     st.session_state[input_key] = ""
     state.flash("success", _("Your question was added with an answer. Check the answer before you use it."))
 
@@ -85,6 +57,8 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
             marks.append(_("edited by you"))
         label = f"{n}. {item.question}" + (f" ({', '.join(marks)})" if marks else "")
         with st.expander(label, expanded=n <= 2):
+            if getattr(item, "notice", ""):
+                st.info(item.notice, icon=":material/info:")
             st.text_input(_("Question"), key=q_key, on_change=_on_edit, args=(pid, item.key, q_key, a_key))
             st.text_area(_("Answer"), key=a_key, height=artefact.box_height(item.answer), on_change=_on_edit,
                          args=(pid, item.key, q_key, a_key))

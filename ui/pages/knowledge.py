@@ -10,7 +10,7 @@ import streamlit as st
 
 from toolkit.cards import load_cards
 from ui import resources, state
-from ui.widgets import number, run_page
+from ui.widgets import guarded, number, run_page
 
 UPLOAD_TYPES = ["md", "txt", "pdf", "docx"]
 _UNSAFE = re.compile(r"[^\w.\- ]+")
@@ -92,6 +92,7 @@ def ingest(files) -> None:
             st.error(result.message, icon=":material/error:")
 
 
+@guarded
 def _remove(source_id: str) -> None:
     _ = state.tr()
     removed = resources.retriever(state.settings()).remove(source_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import brief_form, state
-from ui.widgets import format_when, run_page
+from ui.widgets import format_when, guarded, run_page
 
 ARTEFACT_PAGES = (
     ("ui/pages/story.py", "Purpose story", ":material/campaign:"),
@@ -15,6 +15,7 @@ ARTEFACT_PAGES = (
 )
 
 
+@guarded
 def _create(name_key: str) -> None:
     _ = state.tr()
     name = st.session_state.get(name_key, "")
@@ -24,16 +25,19 @@ def _create(name_key: str) -> None:
     state.flash("success", _("Project “{name}” created.", name=project.name))
 
 
+@guarded
 def _open(select_key: str) -> None:
     state.set_project(st.session_state[select_key])
 
 
+@guarded
 def _rename(pid: str, key: str) -> None:
     _ = state.tr()
     project = state.workspace().rename(pid, st.session_state.get(key, ""))
     state.flash("success", _("Renamed to “{name}”.", name=project.name))
 
 
+@guarded
 def _duplicate(pid: str) -> None:
     _ = state.tr()
     ws = state.workspace()
@@ -43,6 +47,7 @@ def _duplicate(pid: str) -> None:
     state.flash("success", _("Project “{name}” created.", name=copy.name))
 
 
+@guarded
 def _delete(pid: str) -> None:
     _ = state.tr()
     ws = state.workspace()

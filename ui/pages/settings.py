@@ -7,7 +7,7 @@ import streamlit as st
 
 from toolkit.settings import EMBEDDERS, KEY_VARIABLES, PROVIDERS
 from ui import resources, state
-from ui.widgets import run_page
+from ui.widgets import guarded, run_page
 
 
 def _labels(_) -> tuple[dict[str, str], dict[str, str]]:
@@ -27,6 +27,7 @@ def _labels(_) -> tuple[dict[str, str], dict[str, str]]:
     return providers, embedders
 
 
+@guarded
 def _apply(values: dict) -> None:
     _ = state.tr()
     if values.get("from_widgets"):

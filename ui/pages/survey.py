@@ -6,7 +6,7 @@ import streamlit as st
 
 from toolkit.models import Draft
 from ui import artefact, state
-from ui.widgets import run_page
+from ui.widgets import guarded, run_page
 
 
 def _apply(name: str, draft: Draft, *args) -> Draft:
@@ -22,6 +22,7 @@ def _save(pid: str, draft: Draft, replaced: bool) -> None:
     artefact.save(pid, artefact.recheck(draft, artefact.brief_for(pid)[0]), replaced=replaced)
 
 
+@guarded
 def _on_edit(pid: str, key: str, widget_key: str) -> None:
     cur = artefact.current(pid, "survey")
     text = (st.session_state.get(widget_key) or "").strip()
@@ -31,11 +32,13 @@ def _on_edit(pid: str, key: str, widget_key: str) -> None:
     _save(pid, _apply("edit_item", cur.draft, key, text), replaced=False)
 
 
+@guarded
 def _on_remove(pid: str, key: str) -> None:
     cur = artefact.current(pid, "survey")
     _save(pid, _apply("remove_item", cur.draft, key), replaced=True)
 
 
+@guarded
 def _on_add(pid: str, text_key: str, type_key: str, dim_key: str) -> None:
     _ = state.tr()
     text = (st.session_state.get(text_key) or "").strip()
