@@ -214,13 +214,14 @@ def _topic(c: FaqComposer, question: str, stems: set[str], stop: set[str]) -> st
 def _best_hit(c: FaqComposer, query: str, stems: set[str], stop: set[str]) -> Hit | None:
     """The retrieved passage sharing most content words with the question (figures first on a tie)."""
     best, best_score = None, 0.0
+    need = min(MIN_OVERLAP, len(stems))  # a one-word question must find its word in a title or claim
     for hit in c.search(query, k=6):
         if hit.card_id in c.used:
             continue
         overlap = len(stems & _stems(f"{hit.title} {hit.claim} {hit.text}", stop, set()))
         headline = len(stems & _stems(f"{hit.title} {hit.claim}", stop, set()))  # words in title or claim weigh more
         score = overlap + headline + (0.5 if hit.kind == "fact" and hit.claim else 0.0)
-        if overlap >= MIN_OVERLAP and score > best_score:
+        if overlap >= need and (need > 1 or headline) and score > best_score:
             best, best_score = hit, score
     return best
 
@@ -272,7 +273,7 @@ def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant
             ids.append(hit.card_id)
     if not parts:
         parts.append(c.say("answer.unknown"))
-    elif key != "contact":
+    elif brief.contact_person not in " ".join(parts):
         parts.append(c.say("answer.more"))
     answer_text = " ".join(p.strip() for p in parts if p and p.strip())
     return FaqItem(key=f"custom-{zlib.crc32(question.encode('utf-8')):08x}", question=question, answer=answer_text,
