@@ -565,9 +565,11 @@ class _Writer:
     def survey(self) -> None:
         if clean_text(self.draft.survey_intro).strip():
             self.block(self.draft.survey_intro)
-        if any(q.type == "likert" for q in self.draft.questions):
-            self.paragraph(self._("Tick one box per statement."), "Normal").runs[-1].italic = True
         self.sections()
+        if any(q.type == "likert" for q in self.draft.questions):
+            instruction = self.paragraph(self._("Tick one box per statement."))
+            instruction.runs[-1].italic = True
+            instruction.paragraph_format.space_before = Pt(10)
         for label, questions in _by_dimension(self.draft.questions):
             self.heading(label, 1)
             for group in _runs_of_same_scale(questions):
@@ -660,7 +662,7 @@ class _Writer:
         times = [_time_range(block.start, block.minutes) for block in self.draft.workshop]
         durations = [f"{block.minutes} min" for block in self.draft.workshop]
         widths = _fit_widths([header, *zip(times, durations, ["" for _t in times], strict=True)],
-                             [0.16, 0.13, 0.71], self.text_width)
+                             [0.18, 0.13, 0.69], self.text_width)
         table = self.table(header, widths)
         for block, time_range, duration in zip(self.draft.workshop, times, durations, strict=True):
             cells = table.add_row().cells
@@ -920,15 +922,15 @@ def _scale_width(labels: list[str], text_width: int) -> int:
 def _fit_widths(rows: list[list[str]], weights: list[float], total: int, size: float = 10) -> list[int]:
     """Column widths (twips) in proportion to `weights`, but each wide enough for its longest word.
 
-    The estimate is generous (0.62 em a character, bold-safe), so a word is not broken by a substitute font
-    either; when the words cannot all fit, columns shrink in proportion to what they need.
+    The estimate is generous (0.55 em a character, 0.62 in the bold header row), so a word is not broken by a
+    wider substitute font either; when the words cannot all fit, columns shrink in proportion to their need.
     """
-    longest = [0] * len(weights)
-    for row in rows:
+    needs = [0] * len(weights)
+    for number, row in enumerate(rows):
+        em = 0.62 if number == 0 else 0.55  # the header row is bold
         for index, text in enumerate(row):
-            words = one_line(text).split()
-            longest[index] = max([longest[index], *(len(word) for word in words)])
-    needs = [int(chars * size * 0.62 * 20) + 230 for chars in longest]
+            longest = max((len(word) for word in one_line(text).split()), default=0)
+            needs[index] = max(needs[index], int(longest * size * em * 20) + 230)
     if sum(needs) >= total:
         return [int(total * need / sum(needs)) for need in needs]
     widths = [max(need, int(weight * total)) for need, weight in zip(needs, weights, strict=True)]
