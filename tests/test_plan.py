@@ -139,6 +139,14 @@ def test_touchpoints_sit_where_the_plan_says():
         assert plan.survey_date(brief.start_date, wave) == dates[plan.SURVEY_TOUCHPOINT[wave]]
 
 
+@pytest.mark.parametrize("offset", range(7))
+def test_survey_results_are_shared_within_two_weeks(offset):
+    start = date(2027, 3, 1) + timedelta(days=offset)
+    for wave in ("before", "during", "after"):
+        waited = (plan.results_date(start, wave) - plan.survey_date(start, wave)).days
+        assert 0 < waited <= 14, (wave, waited)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_dates_are_formatted_for_the_locale(lang):
     brief = brief_for(lang, start_date="2027-03-01")

@@ -4,7 +4,7 @@
 scheduled around it (offsets in `SCHEDULE`): the announcement about four weeks before, the first survey wave
 soon after, individual meetings before the group meeting (the workshop, where the first survey results are
 discussed), training in the last two weeks, then follow-ups individually and in groups at about two and six
-weeks, survey waves during (four weeks) and after (twelve weeks), and an evaluation. Dates on a Saturday or
+weeks, survey waves during (about four weeks) and after (twelve weeks), and an evaluation. Dates on a Saturday or
 Sunday move to the Monday after; a go-live on a weekend moves too, with a notice.
 
 Senders follow Prosci's preferred senders: senior leaders give the business reason (announcement, evaluation),
@@ -31,7 +31,7 @@ SCHEDULE: tuple[tuple[str, int, str, str, str], ...] = (
     ("go_live", 0, "team_leader", "all", "go_live"),
     ("follow_up_individual_1", 14, "team_leader", "each", "individual"),
     ("follow_up_group_1", 16, "team_leader", "team", "team_meeting"),
-    ("survey_during", 28, "hr", "all", "survey"),
+    ("survey_during", 30, "hr", "all", "survey"),
     ("follow_up_individual_2", 42, "team_leader", "each", "individual"),
     ("follow_up_group_2", 44, "team_leader", "team", "team_meeting"),
     ("survey_after", 84, "hr", "all", "survey"),
