@@ -81,6 +81,13 @@ def test_draft_subtitle_wins_over_built_one():
     assert doc.paragraphs[1].text == "A message from Jo, team leader"
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_empty_draft_still_exports(kind):
+    doc = reopen(export.to_docx(Draft(kind=kind, lang="sv", title=""), include_findings=True))
+    assert doc.paragraphs[0].text == export.subject(kind, "sv")
+    assert doc.core_properties.title == export.subject(kind, "sv")
+
+
 def test_author_is_empty_unless_given():
     props = reopen(export.to_docx(sample("story", "en"))).core_properties
     assert props.author == "" and props.last_modified_by == ""
@@ -323,6 +330,8 @@ def test_branded_reference_keeps_header_footer_and_drops_its_body():
     assert doc.sections[0].footer.paragraphs[0].text == "Confidential"
     assert "Old cover text" not in all_text(doc)
     assert doc.core_properties.author == "" and doc.core_properties.comments == ""
+    langs = {lang.get(qn("w:val")) for lang in doc.styles.element.iter(qn("w:lang"))}
+    assert langs == {"en-GB"}  # python-docx's template says en-US; the draft's language wins everywhere
     assert styled(doc, "Heading 1")[0] == TEXT["en"]["why"]
 
 

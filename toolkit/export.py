@@ -278,7 +278,11 @@ def _set_language(doc: DocxDocument, tag: str) -> None:
     if defaults is None:
         defaults = OxmlElement("w:docDefaults")
         styles.insert(0, defaults)
-    _set_lang_on(_child(_child(defaults, "w:rPrDefault"), "w:rPr"), tag)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)  # rPrDefault comes before pPrDefault
+    _set_lang_on(_child(rpr_default, "w:rPr"), tag)
     if _has_style(doc, "Normal"):
         _set_lang_on(doc.styles["Normal"].element.get_or_add_rPr(), tag)
     for lang in styles.iter(qn("w:lang")):
