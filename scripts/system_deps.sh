@@ -6,6 +6,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "Installing Debian packages: ${need[*]}"
 SUDO=""
