@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_knowledge import DUTCH, ENGLISH, SWEDISH, encrypt_pdf, make_docx, make_pdf
 
-from toolkit.retrieval import Retriever, collection_name, tokenize
+from toolkit.retrieval import LANG_BOOST, Retriever, Scored, Stored, collection_name, fuse, tokenize
 from toolkit.settings import PROJECT_ROOT, Settings
 
 CARDS = {
@@ -132,6 +132,29 @@ def test_same_card_collapses_to_the_readers_language(retriever):
 def test_clearly_better_passage_in_another_language_is_kept(retriever):
     hits = retriever.search("average handling time target Goodhart", lang="nl", k=2)
     assert hits[0].card_id == "goodhart" and hits[0].lang == "en"
+
+
+def _stored(card_id: str, lang: str) -> Stored:
+    meta = {"card_id": card_id, "lang": lang, "origin": "knowledge", "title": card_id, "chunk": 0}
+    return Stored(f"k:{lang}:{card_id}:0", f"{card_id} in {lang}", meta)
+
+
+def test_fuse_prefers_the_readers_language_only_when_scores_are_close():
+    passages = {p.id: p for p in [_stored("a", "en"), _stored("a", "nl"), _stored("b", "en")]}
+    close = fuse([Scored(1.0, [("k:en:b:0", 1.0), ("k:en:a:0", 1.0 - LANG_BOOST / 2), ("k:nl:a:0", 0.0)],
+                        from_zero=True)], passages, "nl", k=2)
+    assert [(h.card_id, h.lang) for h in close] == [("a", "nl"), ("b", "en")]
+    clear = fuse([Scored(1.0, [("k:en:b:0", 1.0), ("k:en:a:0", 0.5)], from_zero=True)], passages, "nl", k=2)
+    assert [(h.card_id, h.lang) for h in clear] == [("b", "en"), ("a", "nl")]
+    assert clear[0].score > clear[1].score
+
+
+def test_fuse_combines_lists_per_card_across_languages():
+    passages = {p.id: p for p in [_stored("a", "en"), _stored("a", "sv"), _stored("b", "sv")]}
+    dense = Scored(0.5, [("k:sv:b:0", 0.9), ("k:en:a:0", 0.8), ("k:sv:a:0", 0.1)], from_zero=False)
+    lexical = Scored(0.5, [("k:sv:a:0", 5.0)], from_zero=True)
+    hits = fuse([dense, lexical], passages, "sv", k=5)
+    assert [(h.card_id, h.lang) for h in hits] == [("a", "sv"), ("b", "sv")]
 
 
 @pytest.mark.parametrize("mode", ["fused", "dense", "lexical"])
