@@ -16,12 +16,12 @@ def _language_changed() -> None:
 
 
 with st.sidebar:
-    st.selectbox("🌐 Language / Taal / Språk", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+    st.selectbox(":material/translate: Language / Taal / Språk", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
                  key=state.UI_LANG, on_change=_language_changed)
 
 _ = state.tr()
 pages = {
-    _("Rollout"): [
+    "": [
         st.Page("ui/pages/rollout.py", title=_("Rollout"), icon=":material/rocket_launch:", default=True),
     ],
     _("Documents"): [
@@ -37,5 +37,6 @@ pages = {
     ],
 }
 with st.sidebar:
+    st.markdown("**AI Change Toolkit**")
     st.caption(_("Clear communication about AI at work, in Dutch, Swedish and English."))
 st.navigation(pages).run()

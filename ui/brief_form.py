@@ -68,8 +68,10 @@ def to_widget_value(field: str, value):
             return int(value) if value not in (None, "") else None
         except (TypeError, ValueError):
             return None
-    if field in ("tone", "sender", "language", "address"):
-        return value or None
+    if field in ("tone", "language"):
+        return value or None  # no choice yet: the select shows its placeholder
+    if field in ("sender", "address"):
+        return value or ""  # "" is the "Automatic" option
     return value or ""
 
 
@@ -169,19 +171,19 @@ def render(pid: str, data: dict) -> Brief | None:
     with c1:
         field("contact_person", st.text_input)
     with c2:
-        senders = {None: _("Automatic"), "executive": _("Executive"), "team_leader": _("Team leader")}
+        senders = {"": _("Automatic"), "executive": _("Executive"), "team_leader": _("Team leader")}
         field("sender", st.selectbox, options=list(senders), format_func=senders.get)
 
     st.subheader(_("Language and tone"))
     c1, c2, c3, c4 = st.columns(4)
     with c1:
-        languages = {None: _("Choose a language"), **LANGUAGE_NAMES}
-        field("language", st.selectbox, options=list(languages), format_func=languages.get)
+        field("language", st.selectbox, options=list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+              placeholder=_("Choose a language"))
     with c2:
-        tones = {None: _("Choose a tone"), "informal": _("Informal"), "formal": _("Formal")}
-        field("tone", st.selectbox, options=list(tones), format_func=tones.get)
+        tones = {"informal": _("Informal"), "formal": _("Formal")}
+        field("tone", st.selectbox, options=list(tones), format_func=tones.get, placeholder=_("Choose a tone"))
     with c3:
-        addresses = {None: _("Automatic"), "je": "je (Nederlands)", "u": "u (Nederlands)",
+        addresses = {"": _("Automatic"), "je": "je (Nederlands)", "u": "u (Nederlands)",
                      "du": "du (svenska)", "ni": "ni (svenska)"}
         field("address", st.selectbox, options=list(addresses), format_func=addresses.get)
     with c4:
