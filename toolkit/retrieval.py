@@ -76,13 +76,16 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         return self._embeddings
 
     def __call__(self, input: Documents) -> list:
+        """Embed documents (passages)."""
         return self.embeddings.embed_documents(list(input))
 
     def embed_query(self, input: Documents) -> list:
+        """Embed queries with the query encoder."""
         return [self.embeddings.embed_query(text) for text in input]
 
     @staticmethod
     def name() -> str:
+        """The name Chroma stores with the collection."""
         return "ai-change-toolkit"
 
     def get_config(self) -> dict:
@@ -207,6 +210,7 @@ class IndexReport:
     problems: list[str] = field(default_factory=list)  # cards that could not be read, and why
 
     def summary(self) -> str:
+        """One line: what changed, how much was embedded, how long it took."""
         return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed; "
                 f"{self.chunks} passages written, {self.embedded} embedded, {self.seconds:.1f} s")
 
