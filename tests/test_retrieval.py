@@ -256,6 +256,16 @@ def test_oversized_file_is_refused_in_the_users_language(knowledge, tmp_path):
     assert r.collection.count() == 0
 
 
+def test_ingest_data_from_bytes(retriever, docs):
+    result = retriever.ingest_data("../../uploaded/memo.docx", docs["docx"].read_bytes(), lang="sv")
+    assert (result.status, result.name, result.lang) == ("ok", "memo.docx", "en")
+    assert result.message == "memo.docx: tillagd (1 textavsnitt)."
+    assert retriever.ingest_data("memo.docx", docs["docx"].read_bytes()).status == "duplicate"
+    empty = retriever.ingest_data("tom.txt", b"", lang="sv")
+    assert (empty.status, empty.message) == ("error", "tom.txt: filen är tom.")
+    assert [Path(p).name for p in files_under(Settings.from_env().uploads_dir)] == ["memo.docx"]
+
+
 def test_sources_and_remove(retriever, docs):
     [added] = retriever.ingest([docs["docx"]])
     sources = retriever.sources()

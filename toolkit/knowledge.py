@@ -126,31 +126,19 @@ def split_text(text: str, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS
                overlap: int = OVERLAP_WORDS) -> list[str]:
     """Cut text into passages of about `min_words`-`max_words` words on paragraph/sentence boundaries."""
     chunks: list[str] = []
-    current: list[str] = []
-    fresh = 0  # words in `current` that are not overlap from the previous chunk
+    carried: list[str] = []  # overlap repeated from the previous chunk
+    fresh: list[str] = []  # new units for this chunk
     for unit in _units(clean_text(text), max_words):
-        size = sum(_words(u) for u in current)
+        size = sum(_words(u) for u in carried + fresh)
         if fresh and (size >= min_words or size + _words(unit) > max_words):
-            chunks.append("\n\n".join(current))
-            current, fresh = _tail(current, overlap), 0
-        current.append(unit)
-        fresh += _words(unit)
-    if fresh and chunks and fresh < min_words // 5:
-        chunks[-1] += "\n\n" + "\n\n".join(current[-_count_fresh(current, fresh):])  # tiny remainder
+            chunks.append("\n\n".join(carried + fresh))
+            carried, fresh = _tail(carried + fresh, overlap), []
+        fresh.append(unit)
+    if fresh and chunks and sum(_words(u) for u in fresh) < min_words // 5:
+        chunks[-1] += "\n\n" + "\n\n".join(fresh)  # a tiny remainder joins the previous chunk
     elif fresh:
-        chunks.append("\n\n".join(current))
+        chunks.append("\n\n".join(carried + fresh))
     return chunks
-
-
-def _count_fresh(units: list[str], fresh_words: int) -> int:
-    """How many trailing units hold the last `fresh_words` words."""
-    total, n = 0, 0
-    for unit in reversed(units):
-        if total >= fresh_words:
-            break
-        total += _words(unit)
-        n += 1
-    return n
 
 
 # --- cards -----------------------------------------------------------------------------------------------
@@ -195,17 +183,30 @@ def card_chunks(card: Card) -> list[Chunk]:
 
 def check_file(path: Path, max_mb: float) -> bytes:
     """Read a user document after checking it exists, has a supported type, is not empty and not too big."""
-    name = path.name
-    if path.suffix.lower() not in SUPPORTED:
-        raise UploadError("{name}: this file type is not supported. Use .md, .txt, .pdf or .docx.", name=name)
+    _check_type(path.name)
     if not path.is_file():
-        raise UploadError("{name}: the file does not exist or cannot be read.", name=name)
-    size = path.stat().st_size
+        raise UploadError("{name}: the file does not exist or cannot be read.", name=path.name)
+    _check_size(path.name, path.stat().st_size, max_mb)
+    return path.read_bytes()
+
+
+def check_data(name: str, data: bytes, max_mb: float) -> bytes:
+    """The same checks for a document received as bytes (e.g. an upload in the app)."""
+    _check_type(name)
+    _check_size(name, len(data), max_mb)
+    return data
+
+
+def _check_type(name: str) -> None:
+    if Path(name).suffix.lower() not in SUPPORTED:
+        raise UploadError("{name}: this file type is not supported. Use .md, .txt, .pdf or .docx.", name=name)
+
+
+def _check_size(name: str, size: int, max_mb: float) -> None:
     if size > max_mb * 1024 * 1024:
         raise UploadError("{name}: the file is larger than {limit} MB.", name=name, limit=f"{max_mb:g}")
     if size == 0:
         raise UploadError("{name}: the file is empty.", name=name)
-    return path.read_bytes()
 
 
 def extract_text(name: str, data: bytes) -> str:

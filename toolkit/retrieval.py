@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import bm25s
@@ -35,6 +36,7 @@ from toolkit.knowledge import (
     UploadError,
     card_chunks,
     card_hash,
+    check_data,
     check_file,
     extract_text,
     read_cards,
@@ -349,32 +351,41 @@ class Retriever:
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
                lang: str | None = None) -> list[IngestResult]:
         """Add user documents. Each file is checked on its own; a bad file changes nothing in the store."""
-        return [self._ingest_one(Path(p), progress, lang) for p in paths]
+        limit = self.settings.max_upload_mb
+        return [self._ingest_one(p.name, str(p), partial(check_file, p, limit), progress, lang)
+                for p in map(Path, paths)]
 
-    def _ingest_one(self, path: Path, progress: Progress | None, lang: str | None) -> IngestResult:
+    def ingest_data(self, name: str, data: bytes, progress: Progress | None = None,
+                    lang: str | None = None) -> IngestResult:
+        """Add one document received as bytes (e.g. a file uploaded in the app), under its file name."""
+        name = Path(name).name
+        read = partial(check_data, name, data, self.settings.max_upload_mb)
+        return self._ingest_one(name, name, read, progress, lang)
+
+    def _ingest_one(self, name: str, origin: str, read: Callable[[], bytes], progress: Progress | None,
+                    lang: str | None) -> IngestResult:
         _ = translator(lang)
         try:
-            data = check_file(path, self.settings.max_upload_mb)
+            data = read()
             source_id = _source_id(data)
             existing = self._source_name(source_id)
             if existing:
-                msg = _("{name}: already added (same content as {existing}).", name=path.name, existing=existing)
-                return IngestResult(path=str(path), name=path.name, status="duplicate", message=msg,
-                                    source_id=source_id)
-            text = extract_text(path.name, data)
-            return self._add_document(path, data, text, source_id, progress, _)
+                msg = _("{name}: already added (same content as {existing}).", name=name, existing=existing)
+                return IngestResult(path=origin, name=name, status="duplicate", message=msg, source_id=source_id)
+            text = extract_text(name, data)
+            return self._add_document(name, origin, data, text, source_id, progress, _)
         except UploadError as error:
-            return IngestResult(path=str(path), name=path.name, status="error", message=error.message(lang))
+            return IngestResult(path=origin, name=name, status="error", message=error.message(lang))
         except OSError:
-            msg = _("{name}: the file does not exist or cannot be read.", name=path.name)
-            return IngestResult(path=str(path), name=path.name, status="error", message=msg)
+            msg = _("{name}: the file does not exist or cannot be read.", name=name)
+            return IngestResult(path=origin, name=name, status="error", message=msg)
 
-    def _add_document(self, path: Path, data: bytes, text: str, source_id: str,
+    def _add_document(self, name: str, origin: str, data: bytes, text: str, source_id: str,
                       progress: Progress | None, _) -> IngestResult:
-        stored = self.settings.uploads_dir / source_id / path.name
+        stored = self.settings.uploads_dir / source_id / name
         added = datetime.now().isoformat(timespec="seconds")
-        chunks = upload_chunks(path.name, text, source_id, str(stored), added)
-        vectors = self._embed(chunks, progress, path.name, lambda c: c.id)
+        chunks = upload_chunks(name, text, source_id, str(stored), added)
+        vectors = self._embed(chunks, progress, name, lambda c: c.id)
         with self._lock:
             stored.parent.mkdir(parents=True, exist_ok=True)
             stored.write_bytes(data)
@@ -386,8 +397,8 @@ class Retriever:
                 raise
             self._reload()
         langs = sorted({c.metadata["lang"] for c in chunks})
-        msg = _("{name}: added ({n} passages).", name=path.name, n=len(chunks))
-        return IngestResult(path=str(path), name=path.name, status="ok", message=msg, source_id=source_id,
+        msg = _("{name}: added ({n} passages).", name=name, n=len(chunks))
+        return IngestResult(path=origin, name=name, status="ok", message=msg, source_id=source_id,
                             chunks=len(chunks), lang=",".join(langs))
 
     def _source_name(self, source_id: str) -> str:
