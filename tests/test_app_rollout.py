@@ -142,3 +142,18 @@ def test_unexpected_error_shows_a_friendly_message(monkeypatch):
     shown = texts(at)
     assert "Er ging iets mis op deze pagina." in shown
     assert "exploded" not in shown and "sk-abc" not in shown
+
+
+def test_ui_language_follows_the_browser_without_a_query_parameter():
+    from app_support import APP
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.context = {"locale": "sv-SE"}
+    at.run()
+    no_exceptions(at)
+    assert at.title[0].value == "Införande"
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.context = {"locale": "de-DE"}
+    at.run()
+    assert at.title[0].value == "Rollout"

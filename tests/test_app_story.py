@@ -43,7 +43,7 @@ def test_draft_story_in_each_language(lang):
     assert [t.label for t in at.tabs][0] == _("Draft")
     labels = [b.label for b in at.get("download_button")]
     assert _("Download Word document") in labels
-    assert _("Draft again") in [b.label for b in at.button]
+    assert _("Write a new draft") in [b.label for b in at.button]
 
 
 def test_document_language_differs_from_ui_language():

@@ -108,9 +108,9 @@ def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> 
         wave = cols[1].selectbox(_("Survey moment"), list(waves), index=list(waves).index(default_wave),
                                  format_func=waves.get, key=f"wave:{pid}")
     first = cur is None
-    if cols[-2].button(_("Write draft") if first else _("Draft again"), type="primary" if first else "secondary",
-                       disabled=brief is None, key=f"draft:{kind}", icon=":material/edit_document:",
-                       use_container_width=True):
+    label = _("Write draft") if first else _("Write a new draft")
+    if cols[-2].button(label, type="primary" if first else "secondary", disabled=brief is None,
+                       key=f"draft:{kind}", icon=":material/edit_document:", use_container_width=True):
         _draft_new(pid, kind, brief, lang, wave, variant=0, keep=None)
     if cols[-1].button(_("New variant"), disabled=brief is None or first, key=f"variant:{kind}",
                        icon=":material/autorenew:", help=_("Another wording. Your own edits are kept."),
@@ -173,8 +173,7 @@ def download(pid: str, draft: Draft, data: dict, extra=None) -> None:
             st.warning(message, icon=":material/warning:")
     cols = st.columns(2)
     try:
-        payload = export.to_docx(draft, reference=reference, include_findings=include,
-                                 author=str(data.get("author") or ""))
+        payload = _docx(pid, draft, reference, include, str(data.get("author") or ""))
     except Exception as exc:
         log.error("export failed: %s", redact(str(exc)))
         st.error(_("The Word document could not be made. Your draft is saved; please try again."))
@@ -186,6 +185,19 @@ def download(pid: str, draft: Draft, data: dict, extra=None) -> None:
     if extra is not None:
         with cols[1]:
             extra()
+
+
+def _docx(pid: str, draft: Draft, reference: bytes | None, include: bool, author: str) -> bytes:
+    """The Word file, made once per saved version and options (reruns happen on every click)."""
+    from toolkit import export
+
+    cur = _store().get((pid, draft.kind))
+    key = (pid, draft.kind, cur.version if cur else None, hash(reference), include, author)
+    cache = st.session_state.setdefault("docx_cache", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = export.to_docx(draft, reference=reference, include_findings=include, author=author)
+    return cache[key]
 
 
 def filename(draft: Draft, ext: str) -> str:

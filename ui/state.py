@@ -28,13 +28,24 @@ def init() -> None:
     if SESSION_ID not in state:
         state[SESSION_ID] = uuid.uuid4().hex
     if UI_LANG not in state:
-        wanted = st.query_params.get("lang", "en")
-        state[UI_LANG] = normalise_lang(wanted) if wanted in LOCALES else "en"
+        state[UI_LANG] = _initial_lang()
     if PROJECT not in state:
         state[PROJECT] = st.query_params.get("project") or None
     state.setdefault(OVERRIDES, {})
     state.setdefault(DRAFTS, {})
     state.setdefault(FLASH, [])
+
+
+def _initial_lang() -> str:
+    """?lang= in the URL, else the browser's language if we speak it, else English."""
+    wanted = st.query_params.get("lang")
+    if wanted in LOCALES:
+        return wanted
+    try:
+        browser = (st.context.locale or "")[:2].lower()
+    except Exception:  # no browser context (bare mode)
+        browser = ""
+    return normalise_lang(browser) if browser in LOCALES else "en"
 
 
 def ui_lang() -> str:
