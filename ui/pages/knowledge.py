@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import streamlit as st
@@ -69,19 +68,15 @@ def ingest(files) -> None:
     retriever = resources.retriever(state.settings())
     bar = st.progress(0.0, text=_("Adding documents…"))
     results = []
-    settings = state.settings()
-    settings.ensure_dirs()
-    with tempfile.TemporaryDirectory(dir=settings.cache_dir) as tmp:
-        for i, upload in enumerate(files):
-            path = Path(tmp) / f"{i}" / safe_name(upload.name)
-            path.parent.mkdir()
-            path.write_bytes(upload.getvalue())
+    for i, upload in enumerate(files):
 
-            def progress(done: int, total: int, what: str, i=i) -> None:
-                share = (i + (done / total if total else 1)) / len(files)
-                bar.progress(min(1.0, share), text=_("Reading {name}…", name=what))
+        def progress(done: int, total: int, what: str, i=i) -> None:
+            share = (i + (done / total if total else 1)) / len(files)
+            bar.progress(min(1.0, share), text=_("Reading {name}…", name=what))
 
-            results.extend(retriever.ingest([path], progress=progress, lang=state.ui_lang()))
+        bar.progress(i / len(files), text=_("Reading {name}…", name=safe_name(upload.name)))
+        results.append(retriever.ingest_data(safe_name(upload.name), upload.getvalue(), progress=progress,
+                                             lang=state.ui_lang()))
     bar.progress(1.0, text=_("Done."))
     for result in results:
         if result.status == "ok":
