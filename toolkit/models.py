@@ -6,6 +6,7 @@ Every draft, whichever engine wrote it, is a `Draft`. Citation marks in the text
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from typing import Literal
 
@@ -103,6 +104,10 @@ class Finding(BaseModel):
     where: str = ""  # section key, question key or a short quote
     fix: str = ""
     score: float | None = None  # e.g. the readability score
+
+
+# `register` (the form of address) shadows ABCMeta.register, which no one calls on a model: silence that warning.
+warnings.filterwarnings("ignore", message='Field name "register" in "Draft" shadows', category=UserWarning)
 
 
 class Draft(BaseModel):
