@@ -74,7 +74,7 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
         for q in (q for q in draft.questions if q.dimension == dim):
             base = f"survey:{pid}:{cur.gen}:{q.key}"
             st.session_state.setdefault(f"{base}:text", q.text)
-            c1, c2, c3 = st.columns([8, 1, 1], vertical_alignment="bottom")
+            c1, c2, c3 = st.columns([6, 2, 2], vertical_alignment="bottom")
             c1.text_input(types.get(q.type, q.type), key=f"{base}:text", on_change=_on_edit,
                           args=(pid, q.key, f"{base}:text"))
             c2.button(_("Write again"), key=f"{base}:regen", icon=":material/refresh:", disabled=brief is None
