@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from toolkit.cards import get_card
-from toolkit.drafting.common import CitationBook, Retriever, choose, load_template
+from toolkit.drafting.common import CitationBook, Retriever, choose, load_template, template_node
 from toolkit.models import Hit
 
 
@@ -27,12 +27,7 @@ class Blocks:
 
     def node(self, path: str) -> Any:
         """The raw template value at a dotted path, or None."""
-        node: Any = self.tpl
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return template_node(self.tpl, path)
 
     def resolve(self, node: Any) -> Any:
         """Walk wave/register/all mappings down to a string or a list of alternatives."""

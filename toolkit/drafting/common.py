@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -26,6 +26,16 @@ def _template(path: str) -> dict:
 def load_template(lang: str, name: str, root: Path = TEMPLATES_DIR) -> dict:
     """The text blocks of one artefact (`story`, `faq`, `survey`, `plan`, `common`) in one language."""
     return _template(str(root / lang / f"{name}.yaml"))
+
+
+def template_node(template: dict, path: str) -> Any:
+    """The raw template value at a dotted path (e.g. "items.job.answer"), or None."""
+    node: Any = template
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def rng(variant: int, *salt: str) -> random.Random:

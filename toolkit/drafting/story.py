@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.brief import Brief
 from toolkit.cards import get_card
-from toolkit.drafting.common import CitationBook, Retriever, choose, load_template
+from toolkit.drafting.common import CitationBook, Retriever, choose, load_template, template_node
 from toolkit.i18n import format_long_date, format_number
 from toolkit.models import Draft, Hit, Section
 
@@ -105,12 +105,7 @@ class Composer:
 
     def block(self, path: str) -> Any:
         """The raw template value at a dotted path, or None."""
-        node: Any = self.tpl
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return template_node(self.tpl, path)
 
     def say(self, path_or_block: Any, salt: str = "", **extra: str) -> str:
         """One wording for the reader's register (a variant picks among alternatives), slots filled."""
