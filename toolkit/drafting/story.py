@@ -162,11 +162,12 @@ class Composer:
             ids.append(hit.card_id)
         return sentences, ids
 
-    def facts(self, query: str, limit: int = 1, only: str = "") -> tuple[list[str], list[str]]:
+    def facts(self, query: str, limit: int = 1, only: str | tuple[str, ...] = "") -> tuple[list[str], list[str]]:
         """Research figures for a query: the `claim` of the best-ranked fact cards not used yet, each cited.
 
-        `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs)."""
-        wanted = set(self.block(only) or []) if only else set()
+        `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs), or
+        is such a tuple itself."""
+        wanted = set(only) if isinstance(only, tuple) else set(self.block(only) or []) if only else set()
         avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
         sentences, ids = [], []
         for hit in self.search(query, k=20):
@@ -212,13 +213,21 @@ def _vision(c: Composer) -> Section:
     return Section(key="vision", heading=c.say("vision.heading"), paragraphs=[p for p in paragraphs if p])
 
 
+# Sector figures that explain a choice to staff: AI is common, people keep the complex and valued contacts.
+# (Figures about managers' worries or missing training inform the manager, not the announcement.)
+STORY_FACTS = ("calabrio-ai-adoption", "calabrio-harder-conversations", "gartner-keep-human-agents",
+               "gartner-cuts-abandoned", "gartner-trust-humans")
+
+
 def _numbers(c: Composer) -> Section:
     b = c.brief
-    paragraphs = [c.say("numbers.team")]
     if b.facts:
-        paragraphs.append(c.say("numbers.own_lead") + " " + " ".join(sentence(f) for f in b.facts))
+        own = [c.say("numbers.own_lead"), c.say("numbers.team"), *(sentence(f) for f in b.facts)]
+        paragraphs = [" ".join(own)]
+    else:
+        paragraphs = [c.say("numbers.team")]
     limit = 2 if b.sender == "executive" or not b.facts else 1
-    claims, ids = c.facts(c.query("numbers.query", _context(b)), limit=limit)
+    claims, ids = c.facts(c.query("numbers.query", _context(b)), limit=limit, only=STORY_FACTS)
     if claims:
         paragraphs.append(c.say("numbers.research_lead"))
         paragraphs.extend(claims)
