@@ -408,6 +408,30 @@ def test_anthropic_without_its_package_says_how_to_install(monkeypatch):
     assert "sk-ant-secret-abcdef" not in str(caught.value)
 
 
+def test_anthropic_needs_a_key_and_is_built_with_the_real_arguments(monkeypatch):
+    for var in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_URL", "LANGSMITH_GATEWAY"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(llm.LLMConfigError, match="ANTHROPIC_API_KEY"):
+        llm.chat_model(Settings(llm_provider="anthropic", llm_model="claude-sonnet-4-5"))
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-from-env-123")
+    model = llm.chat_model(Settings(llm_provider="anthropic", llm_model="claude-sonnet-4-5", llm_timeout=12))
+    assert type(model).__name__ == "ChatAnthropic" and model.model == "claude-sonnet-4-5"
+    assert model.anthropic_api_key.get_secret_value() == "sk-ant-from-env-123"
+    assert model.default_request_timeout == 12 and model.max_retries == 0
+    assert model.max_tokens == llm.ANTHROPIC_MAX_TOKENS and model.streaming is False
+    assert model.anthropic_api_url == "https://api.anthropic.com"  # no base URL set: Anthropic itself
+    assert llm.model_label(model) == "anthropic:claude-sonnet-4-5"
+    assert llm.json_mode(model) is model  # no JSON switch: the prompt and the parser do the work
+
+
+def test_anthropic_key_from_argument_and_base_url_for_a_proxy():
+    model = llm.chat_model(Settings(llm_provider="anthropic", llm_model="claude-haiku-4-5",
+                                    llm_base_url=" https://proxy.example/anthropic "), api_key="sk-ant-ui-456")
+    assert model.anthropic_api_key.get_secret_value() == "sk-ant-ui-456"
+    assert model.anthropic_api_url == "https://proxy.example/anthropic"
+    assert "sk-ant-ui-456" not in llm.redact("refused sk-ant-ui-456")
+
+
 def test_a_model_name_is_required():
     with pytest.raises(llm.LLMConfigError, match="TOOLKIT_LLM_MODEL"):
         llm.chat_model(Settings(llm_provider="ollama", llm_model=""))

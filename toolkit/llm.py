@@ -32,6 +32,7 @@ AZURE_API_VERSION = "2024-10-21"  # a GA version; OPENAI_API_VERSION overrides
 LOCAL_PLACEHOLDER_KEY = "not-needed"  # vLLM / LM Studio accept any key; the client insists on one
 OLLAMA_CONTEXT = 8192  # tokens; Ollama's default window would cut off the passages
 CONNECTION_TEST_TIMEOUT = 15.0
+ANTHROPIC_MAX_TOKENS = 8192  # Anthropic requires a limit; a long FAQ in JSON needs well over 4k tokens
 
 REASONS = ("timeout", "connection", "auth", "error", "malformed", "invalid", "config")
 
@@ -172,21 +173,23 @@ def _anthropic(settings: Settings, api_key: str | None, timeout: float) -> BaseC
     try:
         from langchain_anthropic import ChatAnthropic
     except ImportError:
-        raise LLMConfigError("The Anthropic provider needs the package langchain-anthropic, which is not "
-                             "installed: pip install langchain-anthropic") from None
+        raise LLMConfigError("The Anthropic provider needs the package langchain-anthropic: "
+                             "pip install langchain-anthropic") from None
     key = _key("anthropic", api_key)
     if not key:
         raise LLMConfigError("Set ANTHROPIC_API_KEY (or a key in the app's secrets) to use Anthropic.")
-    options: dict[str, Any] = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
-    return ChatAnthropic(model=settings.llm_model, api_key=key, timeout=timeout, max_retries=0,
-                         max_tokens=4096, **options)
+    # base_url: a proxy or gateway (the client appends /v1/messages); unset, the client uses ANTHROPIC_BASE_URL
+    # or api.anthropic.com. An explicit max_tokens keeps the request non-streaming-safe on every model.
+    return ChatAnthropic(model=settings.llm_model, api_key=key, base_url=settings.llm_base_url.strip() or None,
+                         timeout=timeout, max_retries=0, max_tokens=ANTHROPIC_MAX_TOKENS)
 
 
 def json_mode(model: BaseChatModel) -> Any:
     """The model bound to its provider's JSON-output switch where that is safe; otherwise unchanged.
 
     Ollama takes `format="json"`; OpenAI itself takes `response_format=json_object`. OpenAI-compatible servers
-    differ in what they accept, so they (and other providers) rely on the prompt and on robust parsing.
+    differ in what they accept, and Anthropic has no JSON mode, so they rely on the prompt (which asks for one
+    JSON object only) and on the writer's robust parsing (code fences and chatter around the object are fine).
     """
     name = type(model).__name__
     if name == "ChatOllama":
