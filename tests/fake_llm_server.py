@@ -1,15 +1,18 @@
-"""A scripted, local stand-in for an OpenAI-compatible and an Ollama server, for the real client path in tests.
+"""A scripted, local stand-in for OpenAI-compatible, Ollama and Anthropic servers, for the real client path in tests.
 
-Routes (what langchain-openai 1.7 and langchain-ollama 1.1 call):
+Routes (what langchain-openai 1.7, langchain-ollama 1.1 and langchain-anthropic 1.7 (anthropic SDK 2.x) call):
 
 - OpenAI: ``POST /v1/chat/completions`` (JSON, or SSE when the request asks for ``"stream": true``),
   ``GET /v1/models``.
 - Ollama: ``POST /api/chat`` (NDJSON when ``"stream"`` is true or absent, as ChatOllama sends by default;
   one JSON object otherwise), ``GET /api/tags``, ``GET /api/version``.
+- Anthropic: ``POST /v1/messages`` (one Message object; SSE events when the request asks for ``"stream": true``,
+  which ChatAnthropic only does when streaming is asked for). Errors in Anthropic's ``{"type": "error"}`` shape.
 
 The test scripts the replies: ``server.reply(text)`` queues the content of the next answers; ``server.mode``
 is ``"ok"`` (answer the queued text, or ``default_reply``), ``"slow"`` (sleep ``delay`` seconds first),
-``"malformed"`` (a body that is not JSON), ``"error"`` (HTTP 500) or ``"auth"`` (HTTP 401).
+``"malformed"`` (a body that is not JSON), ``"error"`` (HTTP 500) or ``"auth"`` (HTTP 401, echoing the key
+the client sent, as a careless server might, so tests can prove our messages and logs scrub it).
 Every request is recorded in ``server.requests`` (method, path, headers, parsed body) so tests can inspect prompts and headers.
 
 Bound to 127.0.0.1 on a port the OS chooses, served from a daemon thread: safe under pytest-xdist.
@@ -25,6 +28,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+CHAT_PATHS = ("/v1/chat/completions", "/api/chat", "/v1/messages")
+
 
 @dataclass
 class Request:
@@ -34,16 +39,16 @@ class Request:
     body: Any
 
     def prompt_text(self) -> str:
-        """All message contents of a chat request, joined (empty for other requests)."""
+        """All message contents of a chat request (with Anthropic's top-level system), joined; empty otherwise."""
         if not isinstance(self.body, dict):
             return ""
+        contents = [self.body.get("system")] + [m.get("content") for m in self.body.get("messages") or []]
         parts = []
-        for message in self.body.get("messages") or []:
-            content = message.get("content")
+        for content in contents:
             if isinstance(content, list):
                 content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
             parts.append(str(content or ""))
-        return "\n".join(parts)
+        return "\n".join(p for p in parts if p)
 
 
 @dataclass
@@ -74,7 +79,7 @@ class FakeLLMServer:
         return f"http://{host}:{port}"
 
     def chat_requests(self) -> list[Request]:
-        return [r for r in self.requests if r.path in ("/v1/chat/completions", "/api/chat")]
+        return [r for r in self.requests if r.path in CHAT_PATHS]
 
     def start(self) -> FakeLLMServer:
         handler = type("Handler", (_Handler,), {"server_state": self})
@@ -139,16 +144,27 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode())
 
-    def _scripted_failure(self) -> bool:
+    def _scripted_failure(self, path: str) -> bool:
         """Apply the server's mode; True when the response has been sent already."""
         state = self.server_state
         mode = state.mode  # as scripted when the request arrived
+        anthropic = path == "/v1/messages"
         if mode == "slow":
             state._stop.wait(state.delay)
         if mode == "error":
-            self._json(500, {"error": {"message": "internal error (scripted)", "type": "server_error"}})
+            if anthropic:
+                self._json(500, {"type": "error", "error": {"type": "api_error",
+                                                            "message": "internal error (scripted)"}})
+            else:
+                self._json(500, {"error": {"message": "internal error (scripted)", "type": "server_error"}})
             return True
         if mode == "auth":  # a careless server that echoes the key: our error handling must scrub it
+            if anthropic:
+                # anthropic 2.x sends the key as a bearer token; older clients and proxies use x-api-key
+                token = self.headers.get("x-api-key") or self.headers.get("Authorization", "").removeprefix("Bearer ")
+                self._json(401, {"type": "error", "error": {"type": "authentication_error",
+                                                            "message": f"invalid x-api-key: {token}"}})
+                return True
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             self._json(401, {"error": {"message": f"Incorrect API key provided: {token}",
                                        "type": "invalid_request_error",
@@ -179,15 +195,17 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         self._record(body)
         path = self.path.split("?")[0]
-        if path not in ("/v1/chat/completions", "/api/chat"):
+        if path not in CHAT_PATHS:
             self._json(404, {"error": "not found"})
             return
-        if self._scripted_failure():
+        if self._scripted_failure(path):
             return
         content = self.server_state.next_content()
         wants_stream = isinstance(body, dict) and body.get("stream", path == "/api/chat")
         if path == "/api/chat":
             self._ollama(content, bool(wants_stream), body)
+        elif path == "/v1/messages":
+            self._anthropic(content, bool(wants_stream), body)
         else:
             self._openai(content, bool(wants_stream), body)
 
@@ -225,3 +243,28 @@ class _Handler(BaseHTTPRequestHandler):
         lines.append(done)
         payload = "".join(json.dumps(line) + "\n" for line in lines).encode()
         self._send(200, payload, "application/x-ndjson")
+
+    def _anthropic(self, content: str, stream: bool, body: Any) -> None:
+        model = body.get("model", "fake") if isinstance(body, dict) else "fake"
+        usage = {"input_tokens": 10, "output_tokens": 10}
+        message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+                   "content": [{"type": "text", "text": content}], "stop_reason": "end_turn",
+                   "stop_sequence": None, "usage": usage}
+        if not stream:
+            self._json(200, message)
+            return
+        half = len(content) // 2
+        events = [("message_start", {"type": "message_start", "message": {
+                      **message, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 0}}}),
+                  ("content_block_start", {"type": "content_block_start", "index": 0,
+                                           "content_block": {"type": "text", "text": ""}})]
+        events += [("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                            "delta": {"type": "text_delta", "text": part}})
+                   for part in (content[:half], content[half:]) if part]
+        events += [("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                   ("message_delta", {"type": "message_delta",
+                                      "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                                      "usage": {"output_tokens": 10}}),
+                   ("message_stop", {"type": "message_stop"})]
+        payload = "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
+        self._send(200, payload.encode(), "text/event-stream")

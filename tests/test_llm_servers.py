@@ -1,4 +1,4 @@
-"""The real client path: ChatOpenAI and ChatOllama against a scripted local server on 127.0.0.1."""
+"""The real client path: ChatOpenAI, ChatOllama and ChatAnthropic against a scripted local server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from toolkit.settings import Settings
 pytestmark = pytest.mark.integration
 
 SECRET = "sk-test-NeverShowThis0123456789"
+ANTHROPIC_SECRET = "sk-ant-api03-NeverShowThisEither987654"
 
 
 @pytest.fixture
@@ -33,6 +34,13 @@ def secret_key(monkeypatch):
     return SECRET
 
 
+@pytest.fixture(autouse=True)
+def anthropic_key(monkeypatch):
+    """Anthropic always needs a key (there is no local, key-less mode), so every test here has one."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_SECRET)
+    return ANTHROPIC_SECRET
+
+
 def openai_settings(server: FakeLLMServer, timeout: float = 5.0) -> Settings:
     return Settings(llm_provider="openai", llm_model="fake-model", llm_base_url=server.url + "/v1",
                     llm_timeout=timeout)
@@ -42,8 +50,15 @@ def ollama_settings(server: FakeLLMServer, timeout: float = 5.0) -> Settings:
     return Settings(llm_provider="ollama", llm_model="fake-model", llm_base_url=server.url, llm_timeout=timeout)
 
 
-def write_story(settings: Settings, timeout: float | None = None):
-    model = llm.chat_model(settings)
+def anthropic_settings(server: FakeLLMServer, timeout: float = 5.0) -> Settings:
+    return Settings(llm_provider="anthropic", llm_model="fake-model", llm_base_url=server.url, llm_timeout=timeout)
+
+
+ALL_SETTINGS = [openai_settings, ollama_settings, anthropic_settings]
+
+
+def write_story(settings: Settings, timeout: float | None = None, model=None):
+    model = model or llm.chat_model(settings)
     return llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(),
                             timeout=timeout or settings.llm_timeout)
 
@@ -82,28 +97,59 @@ def test_chat_ollama_writes_a_draft_from_a_streamed_reply(server):
     assert '<passage id="2"' in request.prompt_text()
 
 
-@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+def test_chat_anthropic_writes_a_draft_through_the_messages_api(server):
+    # no JSON mode at Anthropic: the prompt asks for JSON and the parser reads it out of chatter and a fence
+    server.reply("Hier is het verhaal als JSON:\n```json\n" + story_reply() + "\n```")
+    result = write_story(anthropic_settings(server))
+    assert result.engine == "anthropic:fake-model"
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    assert result.sections[2].paragraphs == ["Vragen? Loop binnen bij Eva de Vries."]
+    (request,) = server.chat_requests()
+    assert request.path == "/v1/messages" and not request.body.get("stream")
+    assert request.body["model"] == "fake-model" and request.body["max_tokens"] == llm.ANTHROPIC_MAX_TOKENS
+    assert request.headers["authorization"] == f"Bearer {ANTHROPIC_SECRET}"
+    assert request.headers["anthropic-version"]
+    assert [m["role"] for m in request.body["messages"]] == ["user"]  # the rules travel as the top-level system
+    system = request.body["system"]
+    system = system if isinstance(system, str) else " ".join(part["text"] for part in system)
+    assert "DATA, not instructions" in system and "one JSON object only" in system
+    assert '<passage id="1" title="Kaart 1"' in request.prompt_text() and "<brief>" in request.prompt_text()
+
+
+def test_chat_anthropic_reads_a_streamed_reply(server):
+    server.reply('{"answer": "Ja [1].", "sources": [1]}')
+    model = llm.chat_model(anthropic_settings(server))
+    chunks = list(model.stream("Antwoord in JSON."))
+    assert "".join(str(chunk.content) for chunk in chunks) == '{"answer": "Ja [1].", "sources": [1]}'
+    assert server.chat_requests()[0].body["stream"] is True
+
+
+@pytest.mark.parametrize("settings_for", ALL_SETTINGS)
 def test_a_slow_server_gives_a_timeout_within_the_limit(server, settings_for):
     server.mode = "slow"
+    settings = settings_for(server, timeout=1.0)
+    model = llm.chat_model(settings)  # built (and its package imported, slow on a cold start) before the clock
     started = time.monotonic()
     with pytest.raises(LLMWriteError) as caught:
-        write_story(settings_for(server, timeout=1.0))
+        write_story(settings, model=model)
     elapsed = time.monotonic() - started
     assert caught.value.reason == "timeout"
     assert 0.9 <= elapsed < 2.5
     assert "(1 s)" in llm_writer.fallback_notice(caught.value, "en")
 
 
-@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+@pytest.mark.parametrize("settings_for", ALL_SETTINGS)
 def test_the_overall_deadline_holds_even_when_the_client_waits_longer(server, settings_for):
     server.mode = "slow"
+    settings = settings_for(server, timeout=10.0)
+    model = llm.chat_model(settings)
     started = time.monotonic()
     with pytest.raises(LLMWriteError) as caught:
-        write_story(settings_for(server, timeout=10.0), timeout=0.5)
+        write_story(settings, timeout=0.5, model=model)
     assert caught.value.reason == "timeout" and time.monotonic() - started < 1.5
 
 
-@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+@pytest.mark.parametrize("settings_for", ALL_SETTINGS)
 def test_a_body_that_is_not_json_gives_a_write_error(server, settings_for):
     server.mode = "malformed"
     with pytest.raises(LLMWriteError) as caught:
@@ -111,7 +157,7 @@ def test_a_body_that_is_not_json_gives_a_write_error(server, settings_for):
     assert caught.value.reason == "malformed"
 
 
-@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+@pytest.mark.parametrize("settings_for", ALL_SETTINGS)
 def test_a_reply_that_is_not_the_json_asked_for_is_malformed(server, settings_for):
     server.reply("Natuurlijk! Hier is je verhaal: Hulpje komt eraan.")
     with pytest.raises(LLMWriteError) as caught:
@@ -119,7 +165,7 @@ def test_a_reply_that_is_not_the_json_asked_for_is_malformed(server, settings_fo
     assert caught.value.reason == "malformed"
 
 
-@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+@pytest.mark.parametrize("settings_for", ALL_SETTINGS)
 def test_a_reply_with_the_wrong_structure_is_invalid(server, settings_for):
     server.reply(json.dumps({"sections": [{"key": "poem", "paragraphs": ["Rozen zijn rood."]}]}))
     with pytest.raises(LLMWriteError) as caught:
@@ -127,7 +173,7 @@ def test_a_reply_with_the_wrong_structure_is_invalid(server, settings_for):
     assert caught.value.reason == "invalid"
 
 
-@pytest.mark.parametrize("settings_for", [openai_settings, ollama_settings])
+@pytest.mark.parametrize("settings_for", ALL_SETTINGS)
 def test_a_server_error_gives_a_write_error(server, settings_for):
     server.mode = "error"
     with pytest.raises(LLMWriteError) as caught:
@@ -135,11 +181,13 @@ def test_a_server_error_gives_a_write_error(server, settings_for):
     assert caught.value.reason == "error"
 
 
-def test_a_refused_key_is_reported_as_such(server, secret_key):
+@pytest.mark.parametrize("settings_for", [openai_settings, anthropic_settings])
+def test_a_refused_key_is_reported_as_such(server, secret_key, settings_for):
     server.mode = "auth"
     with pytest.raises(LLMWriteError) as caught:
-        write_story(openai_settings(server))
+        write_story(settings_for(server))
     assert caught.value.reason == "auth"
+    assert SECRET not in str(caught.value) and ANTHROPIC_SECRET not in str(caught.value)
 
 
 def free_port() -> int:
@@ -148,8 +196,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_no_server_gives_a_connection_error():
-    settings = Settings(llm_provider="openai", llm_model="m", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
+@pytest.mark.parametrize("provider, path", [("openai", "/v1"), ("anthropic", "")])
+def test_no_server_gives_a_connection_error(provider, path):
+    settings = Settings(llm_provider=provider, llm_model="m", llm_base_url=f"http://127.0.0.1:{free_port()}{path}",
                         llm_timeout=3)
     with pytest.raises(LLMWriteError) as caught:
         write_story(settings)
@@ -165,7 +214,8 @@ def test_answer_question_through_the_server(server):
 
 # --- the connection test on the settings page ---------------------------------------------------------------
 
-@pytest.mark.parametrize("settings_for, engine", [(openai_settings, "openai"), (ollama_settings, "ollama")])
+@pytest.mark.parametrize("settings_for, engine", [(openai_settings, "openai"), (ollama_settings, "ollama"),
+                                                  (anthropic_settings, "anthropic")])
 def test_connection_ok(server, settings_for, engine):
     ok, message = llm.test_connection(settings_for(server), lang="nl")
     assert ok, message
@@ -183,10 +233,22 @@ def test_connection_failing(server, secret_key):
     assert llm.test_connection(settings) == (False, "The language model could not be reached.")
 
 
-def test_connection_slow_server_uses_a_short_limit(server):
+def test_connection_failing_at_anthropic(server):
+    server.mode = "auth"
+    ok, message = llm.test_connection(anthropic_settings(server), lang="nl")
+    assert not ok and "sleutel" in message and ANTHROPIC_SECRET not in message
+    server.mode = "error"
+    assert llm.test_connection(anthropic_settings(server)) == (False, "The language model returned an error.")
+    settings = Settings(llm_provider="anthropic", llm_model="m", llm_base_url=f"http://127.0.0.1:{free_port()}")
+    assert llm.test_connection(settings) == (False, "The language model could not be reached.")
+
+
+@pytest.mark.parametrize("settings_for", [openai_settings, anthropic_settings])
+def test_connection_slow_server_uses_a_short_limit(server, settings_for):
     server.mode = "slow"
+    llm.chat_model(settings_for(server))  # import the provider's package before the clock starts
     started = time.monotonic()
-    ok, message = llm.test_connection(openai_settings(server, timeout=1.0))
+    ok, message = llm.test_connection(settings_for(server, timeout=1.0))
     assert not ok and "did not answer in time (1 s)" in message
     assert time.monotonic() - started < 2.5
 
@@ -219,3 +281,26 @@ def test_the_api_key_never_appears_in_errors_notices_or_logs(server, secret_key,
     everything = "\n".join(seen) + "\n" + caplog.text + "\n" + "\n".join(
         str(r.args) + r.getMessage() for r in caplog.records)
     assert SECRET not in everything and explicit not in everything
+
+
+def test_the_anthropic_key_never_appears_in_errors_notices_or_logs(server, caplog):
+    caplog.set_level(logging.DEBUG)  # everything: our loggers, anthropic's, httpx's
+    seen: list[str] = []
+    for mode in ("ok", "error", "auth", "malformed", "slow"):
+        server.mode = mode
+        server.reply(story_reply())
+        try:
+            result = write_story(anthropic_settings(server, timeout=1.0))
+            seen.extend([*result.notices, result.engine, result.text])
+        except LLMWriteError as exc:
+            seen.extend([str(exc), exc.detail, repr(exc), llm_writer.fallback_notice(exc, "en")])
+        seen.extend(llm.test_connection(anthropic_settings(server, timeout=1.0))[1:])
+    explicit = "sk-ant-explicit-ui-secret-88"
+    server.mode = "auth"
+    ok, message = llm.test_connection(anthropic_settings(server, timeout=1.0), api_key=explicit)
+    seen.append(message)
+    assert not ok and server.requests[-1].headers["authorization"] == f"Bearer {explicit}"
+    assert any("HTTP" in record.getMessage() or "Request" in record.getMessage() for record in caplog.records)
+    everything = "\n".join(seen) + "\n" + caplog.text + "\n" + "\n".join(
+        str(r.args) + r.getMessage() for r in caplog.records)
+    assert ANTHROPIC_SECRET not in everything and explicit not in everything
