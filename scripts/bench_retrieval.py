@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR, help="cards to index (default knowledge/)")
     parser.add_argument("--data-dir", type=Path, help="reuse this data dir (default: a new temporary one)")
     parser.add_argument("--json", action="store_true", help="also print the numbers as JSON")
+    parser.add_argument("--no-misses", action="store_true",
+                        help="print only the summary (for a held-out set whose questions must stay unseen)")
     args = parser.parse_args(argv)
     devset = load_devset(args.devset)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
@@ -156,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     warm = warm_restart(settings, args.knowledge)
     scores, misses = evaluate(retriever, devset)
     lat = latency(settings, devset)
-    print_table(build, warm, scores, lat, misses, devset)
+    print_table(build, warm, scores, lat, [] if args.no_misses else misses, devset)
     if args.json:
         print(json.dumps({"build": build, "warm": warm, "latency": lat,
                           "scores": {f"{m}/{lang}": s for (m, lang), s in scores.items()}}, indent=2))

@@ -173,3 +173,20 @@ def test_devset_covers_every_card_group():
     for framework in ("adkar", "kotter-eight-steps", "bridges-transition", "prosci-preferred-senders",
                       "survey-design-rules", "enps", "readability-targets"):
         assert framework in expected, framework
+
+
+def test_every_card_lists_four_to_six_asks_in_its_own_language():
+    """`asks` are how readers phrase a need in everyday words; they feed retrieval, so they must read as the
+    card's language (a Swedish card with English asks would pull English queries to it)."""
+    from toolkit.language import detect_language
+
+    for card in _cards():
+        assert 4 <= len(card.asks) <= 6, f"{card.path}: {len(card.asks)} asks"
+        assert all(a.strip() and len(a) <= 120 for a in card.asks), card.path
+        assert len(set(card.asks)) == len(card.asks), f"{card.path}: repeated asks"
+        assert detect_language("\n".join(card.asks)) == card.lang, f"{card.path}: asks not in {card.lang}"
+
+
+def test_asks_do_not_copy_the_card_title():
+    for card in _cards():
+        assert card.title.lower() not in {a.lower() for a in card.asks}, card.path

