@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import itertools
 import re
 import zipfile
 from datetime import UTC, date, datetime
@@ -518,19 +519,18 @@ class _Writer:
         _run(link, mark)
 
     def block(self, text: str) -> None:
-        """Free text: blank lines separate paragraphs; "- " lines become a bulleted and "1. " a numbered list."""
+        """Free text: blank lines separate paragraphs; runs of "- " lines become a bulleted and of "1. " lines a
+        numbered list, also when they follow a sentence directly."""
         for chunk in re.split(r"\n\s*\n", clean_text(text).strip()):
             lines = [line for line in chunk.split("\n") if line.strip()]
-            if not lines:
-                continue
-            bullets = [_BULLET_LINE.match(line) for line in lines]
-            numbers = [_NUMBER_LINE.match(line) for line in lines]
-            if all(bullets):
-                self.list_items([m.group(1) for m in bullets], ordered=False)
-            elif len(lines) > 1 and all(numbers):
-                self.list_items([m.group(1) for m in numbers], ordered=True)
-            else:
-                self.paragraph("\n".join(line.strip() for line in lines))
+            for kind, run in itertools.groupby(lines, key=_line_kind):
+                run = list(run)
+                if kind == "bullet":
+                    self.list_items([_BULLET_LINE.match(line).group(1) for line in run], ordered=False)
+                elif kind == "number" and len(run) > 1:
+                    self.list_items([_NUMBER_LINE.match(line).group(1) for line in run], ordered=True)
+                else:
+                    self.paragraph("\n".join(line.strip() for line in run))
 
     def list_items(self, items: list[str], ordered: bool) -> None:
         items = [item for item in items if clean_text(item).strip()]
@@ -756,6 +756,13 @@ class _Writer:
 
 
 # --------------------------------------------------------------------------------------------- small helpers
+
+def _line_kind(line: str) -> str:
+    if _BULLET_LINE.match(line):
+        return "bullet"
+    return "number" if _NUMBER_LINE.match(line) else "text"
+
+
 
 
 def _run(parent, text: str, bold: bool = False) -> None:

@@ -25,7 +25,21 @@ MIN_OVERLAP = 2  # content words a question must share with a brief entry or pas
 
 
 def _sentences(items: list[str]) -> str:
-    return " ".join(sentence(i) for i in items)
+    """Brief entries for an answer: one as a sentence, several as a list (one "- " line each), because entries
+    are often noun phrases that read as fragments when strung together."""
+    if len(items) < 2:
+        return " ".join(sentence(i) for i in items)
+    return "\n" + "\n".join(f"- {sentence(i)}" for i in items) + "\n"
+
+
+def _join(parts: list[str]) -> str:
+    """Join answer parts with spaces, keeping list lines on lines of their own."""
+    text = " ".join(p.strip(" ") for p in parts if p and p.strip())
+    lines = re.sub(r" *\n+ *", "\n", text).strip().split("\n")
+    for i, line in enumerate(lines[:-1]):  # the sentence that leads into a list ends in a colon
+        if not line.startswith("- ") and lines[i + 1].startswith("- ") and line.endswith("."):
+            lines[i] = line[:-1] + ":"
+    return "\n".join(lines)
 
 
 def _matching(items: list[str], words: list[str]) -> list[str]:
@@ -157,7 +171,7 @@ class FaqComposer(Composer):
             return None
         build: Callable[[], tuple[list[str], list[str]]] = getattr(self, key)
         parts, ids = build()
-        answer = " ".join(p.strip() for p in parts if p and p.strip())
+        answer = _join(parts)
         return FaqItem(key=key, question=self.item_block(key, "question"), answer=answer, citations=ids)
 
 
@@ -275,6 +289,6 @@ def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant
         parts.append(c.say("answer.unknown"))
     elif brief.contact_person not in " ".join(parts):
         parts.append(c.say("answer.more"))
-    answer_text = " ".join(p.strip() for p in parts if p and p.strip())
+    answer_text = _join(parts)
     return FaqItem(key=f"custom-{zlib.crc32(question.encode('utf-8')):08x}", question=question, answer=answer_text,
                    citations=list(dict.fromkeys(ids)), custom=True)
