@@ -120,3 +120,13 @@ def test_a_malformed_model_reply_falls_back_to_the_composer_with_a_notice(brief_
     assert result.notices and "composer" in result.notices[0].lower()
     composer = drafting.draft("story", brief_en, retriever=retriever)
     assert [s.key for s in result.sections] == [s.key for s in composer.sections]
+
+
+def test_faq_lists_several_brief_entries_as_list_lines_led_by_a_colon(brief_en, retriever):
+    faq = drafting.draft("faq", brief_en, retriever=retriever)
+    answer = next(item.answer for item in faq.items if item.key == "what_ai")
+    lines = answer.split("\n")
+    for change in brief_en.changes:
+        assert f"- {change}." in lines
+    first = next(i for i, line in enumerate(lines) if line.startswith("- "))
+    assert lines[first - 1].endswith(":")
