@@ -1,9 +1,13 @@
-"""Settings page: engine choice per session, key presence (never the key), data directory, connection test."""
+"""Settings page: engine and embeddings saved in the workspace (they survive a fresh session, keys never stored),
+which value is in effect and where it comes from, key presence (never the key), data directory, connection
+test."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from app_support import app, button, no_exceptions, page, texts
+from app_support import app, button, no_exceptions, page, texts, workspace
 
 from toolkit.i18n import translator
 from toolkit.settings import Settings
@@ -50,16 +54,17 @@ def test_apply_engine_for_this_session_and_test_connection_fails_cleanly():
     at.number_input(key="set_timeout").set_value(2.0).run()
     button(at, "Apply").click().run()
     no_exceptions(at)
-    overrides = at.session_state["settings_overrides"]
-    assert overrides["llm_provider"] == "ollama" and overrides["llm_model"] == "llama3.2"
-    assert overrides["llm_base_url"] == "http://127.0.0.1:9" and overrides["llm_timeout"] == 2.0
+    saved = workspace().load_settings()
+    assert saved == {"llm_provider": "ollama", "llm_model": "llama3.2", "llm_base_url": "http://127.0.0.1:9",
+                     "llm_timeout": 2.0}
+    assert "Settings saved. They stay in effect after a reload or a restart." in [s.value for s in at.success]
     button(at, "Test connection").click().run(timeout=60)
     no_exceptions(at)
     assert at.error and "Traceback" not in at.error[0].value
 
 
 def test_drafting_with_an_unreachable_model_falls_back_with_a_notice():
-    from app_support import seed_project, workspace
+    from app_support import seed_project
 
     pid = seed_project("en")
     at = page(app("en", project=pid), "settings")
@@ -74,3 +79,67 @@ def test_drafting_with_an_unreachable_model_falls_back_with_a_notice():
     draft = workspace().latest_draft(pid, "story").draft
     assert draft.sections and draft.notices
     assert any(n in [i.value for i in at.info] for n in draft.notices)
+
+
+def _in_use(at) -> str:
+    return "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
+
+
+def test_saved_choices_apply_in_a_fresh_session_and_override_the_environment(monkeypatch):
+    monkeypatch.setenv("TOOLKIT_LLM_MODEL", "env-model")
+    monkeypatch.delenv("TOOLKIT_LLM_PROVIDER", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-secret-0123456789")
+    first = page(app("en"), "settings")
+    assert "Model name: **env-model** (environment variable TOOLKIT_LLM_MODEL)" in _in_use(first)
+    assert "Writing engine: **Offline composer (no model, no key)** (default)" in _in_use(first)
+    first.selectbox(key="set_provider").set_value("openai").run()
+    first.text_input(key="set_model").input("gpt-4o-mini").run()
+    first.number_input(key="set_timeout").set_value(45.0).run()
+    button(first, "Apply").click().run()
+    first.selectbox(key="set_embeddings").set_value("hash").run()
+    assert not [b for b in first.button if b.label == "Use this embedding model"]  # hash is already in use
+    no_exceptions(first)
+
+    fresh = page(app("sv"), "settings")  # a new browser session (after a reload or a restart)
+    no_exceptions(fresh)
+    assert fresh.selectbox(key="set_provider").value == "openai"
+    assert fresh.text_input(key="set_model").value == "gpt-4o-mini"
+    assert fresh.number_input(key="set_timeout").value == 45.0
+    shown = _in_use(fresh)
+    assert "gpt-4o-mini** (sparad på den här sidan)" in shown
+    assert "45** (sparad på den här sidan)" in shown
+    assert "(miljövariabeln TOOLKIT_EMBEDDINGS)" in shown  # conftest sets TOOLKIT_EMBEDDINGS=hash
+    from ui import state
+
+    assert state.settings().llm_provider == "openai" and state.settings().llm_model == "gpt-4o-mini"
+    raw = sqlite3.connect(workspace().path).execute("SELECT value FROM settings").fetchall()
+    assert not any("sk-env-secret" in value for (value,) in raw)  # the key is never stored
+
+    button(fresh, "Rensa sparade inställningar").click().run()
+    no_exceptions(fresh)
+    assert workspace().load_settings() == {}
+    assert fresh.selectbox(key="set_provider").value == "none"
+    assert "env-model** (miljövariabeln TOOLKIT_LLM_MODEL)" in _in_use(fresh)
+
+
+def test_saved_embedding_choice_is_used_for_drafting(monkeypatch):
+    from app_support import seed_project
+
+    from toolkit.retrieval import chroma_client
+
+    # The environment asks for Ollama embeddings (no server here: opening that index fails quickly in the
+    # background) ...
+    monkeypatch.setenv("TOOLKIT_EMBEDDINGS", "ollama")
+    at = page(app("en"), "settings")
+    no_exceptions(at)
+    at.selectbox(key="set_embeddings").set_value("hash").run()
+    button(at, "Use this embedding model").click().run()  # ... the saved choice overrides it
+    no_exceptions(at)
+    assert workspace().load_settings() == {"embeddings": "hash", "embeddings_model": ""}
+    pid = seed_project("en")
+    story = page(app("en", project=pid), "story")
+    button(story, "Write draft").click().run()
+    no_exceptions(story)
+    assert workspace().latest_draft(pid, "story").draft.sections
+    names = [c.name for c in chroma_client(Settings.from_env()).list_collections()]
+    assert any("hash" in name for name in names), names

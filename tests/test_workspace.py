@@ -136,3 +136,36 @@ def test_wal_mode_and_settings_path(tmp_path):
     assert str(settings.workspace_path).startswith(str(tmp_path))
     mode = sqlite3.connect(settings.workspace_path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_settings_are_saved_across_reopen_and_can_be_forgotten(tmp_path):
+    path = tmp_path / "ws.sqlite3"
+    ws = Workspace(path)
+    assert ws.load_settings() == {}
+    ws.save_settings({"llm_provider": "ollama", "llm_model": "llama3.2", "llm_timeout": "30",
+                      "llm_base_url": ""})
+    ws.save_settings({"llm_model": "qwen2.5"})  # a later save changes one choice, keeps the others
+    reopened = Workspace(path)  # a restart of the app
+    assert reopened.load_settings() == {"llm_provider": "ollama", "llm_model": "qwen2.5", "llm_timeout": 30.0,
+                                        "llm_base_url": ""}
+    reopened.save_settings({"llm_model": None})  # None forgets one choice
+    assert "llm_model" not in reopened.load_settings()
+    reopened.clear_settings()
+    assert Workspace(path).load_settings() == {}
+
+
+@pytest.mark.parametrize("name", ["api_key", "OPENAI_API_KEY", "data_dir", "secret"])
+def test_settings_never_store_keys_or_unknown_names(ws, name):
+    with pytest.raises(ValueError):
+        ws.save_settings({"llm_model": "m", name: "sk-should-never-be-stored"})
+    assert ws.load_settings() == {}  # nothing of the refused save was kept
+    raw = sqlite3.connect(ws.path).execute("SELECT name, value FROM settings").fetchall()
+    assert raw == []
+
+
+def test_saved_settings_that_no_longer_fit_are_ignored(ws):
+    ws.save_settings({"llm_provider": "ollama", "embeddings": "hash", "llm_timeout": 20})
+    with sqlite3.connect(ws.path) as conn:  # an edited file, or a provider that was removed
+        conn.execute("UPDATE settings SET value = '\"gpt-engine-x\"' WHERE name = 'llm_provider'")
+        conn.execute("UPDATE settings SET value = '-5' WHERE name = 'llm_timeout'")
+    assert ws.load_settings() == {"embeddings": "hash"}

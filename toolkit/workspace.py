@@ -7,6 +7,9 @@ collide. Nothing is overwritten: every save of a brief or a draft adds a version
 Optimistic concurrency for drafts: a session passes the version its edits are based on. When another
 session saved a newer version in the meantime, the new save is still kept, marked as a conflict copy, and
 the result says so; neither session's work is dropped.
+
+The settings page's choices (writing engine, model, server, time-out, embeddings) are kept in a small
+`settings` table, so they survive a reload or a restart; keys are never stored there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit.models import Draft
+from toolkit.settings import EMBEDDERS, PROVIDERS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -51,9 +55,25 @@ CREATE TABLE IF NOT EXISTS drafts (
     conflict INTEGER NOT NULL DEFAULT 0,
     UNIQUE (project_id, kind, version)
 );
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+);
 """
 
 MAX_NAME = 120
+
+# The choices the settings page may save, with their types. Keys and secrets are never stored: they come from
+# the environment or Streamlit secrets only, and these names are the only ones `save_settings` accepts.
+SAVED_SETTINGS: dict[str, type] = {
+    "llm_provider": str,
+    "llm_model": str,
+    "llm_base_url": str,
+    "llm_timeout": float,
+    "embeddings": str,
+    "embeddings_model": str,
+}
 
 
 @dataclass(frozen=True)
@@ -295,6 +315,46 @@ class Workspace:
             ).fetchall()
         return [row["kind"] for row in rows]
 
+    # Settings -------------------------------------------------------------------------------------------
+
+    def save_settings(self, values: dict) -> None:
+        """Remember settings-page choices (only the names in SAVED_SETTINGS; never a key). Empty strings are
+        stored as chosen; a name mapped to None is forgotten (the environment's value applies again)."""
+        unknown = sorted(set(values) - set(SAVED_SETTINGS))
+        if unknown:
+            raise ValueError(f"not a setting that can be saved: {', '.join(unknown)}")
+        now = _iso(_now())
+        with self._connect(write=True) as conn:
+            for name, value in values.items():
+                if value is None:
+                    conn.execute("DELETE FROM settings WHERE name = ?", (name,))
+                    continue
+                conn.execute(
+                    "INSERT INTO settings (name, value, saved_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at",
+                    (name, json.dumps(SAVED_SETTINGS[name](value)), now),
+                )
+
+    def load_settings(self) -> dict:
+        """The saved choices, by setting name; entries that no longer parse are left out."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT name, value FROM settings").fetchall()
+        saved: dict = {}
+        for row in rows:
+            kind = SAVED_SETTINGS.get(row["name"])
+            try:
+                value = json.loads(row["value"])
+                if kind is not None and isinstance(value, (str, int, float)):
+                    saved[row["name"]] = kind(value)
+            except (ValueError, TypeError):
+                continue
+        return {name: value for name, value in saved.items() if _valid_setting(name, value)}
+
+    def clear_settings(self) -> None:
+        """Forget every saved choice: the environment's settings apply again."""
+        with self._connect(write=True) as conn:
+            conn.execute("DELETE FROM settings")
+
     # Helpers --------------------------------------------------------------------------------------------
 
     @staticmethod
@@ -302,6 +362,17 @@ class Workspace:
         row = conn.execute("SELECT 1 FROM projects WHERE id = ? AND deleted = 0", (project_id,)).fetchone()
         if row is None:
             raise ProjectNotFound(project_id)
+
+
+def _valid_setting(name: str, value) -> bool:
+    """Whether a saved value can still be used (an edited file or an older version may hold others)."""
+    if name == "llm_provider":
+        return value in PROVIDERS
+    if name == "embeddings":
+        return value in EMBEDDERS
+    if name == "llm_timeout":
+        return 0 < value <= 3600
+    return True
 
 
 def _next_version(conn: sqlite3.Connection, sql: str, args: tuple) -> int:

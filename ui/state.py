@@ -1,11 +1,13 @@
 """Session state: the keys a session keeps, their defaults, and small accessors the pages share.
 
 The UI language and the open project are mirrored in the URL (`?lang=sv&project=...`), so a reload or a
-bookmark brings the user back to the same place; everything else that matters is in the workspace.
+bookmark brings the user back to the same place; everything else that matters is in the workspace,
+including the settings page's choices (they override the environment's defaults for every session).
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import streamlit as st
@@ -17,7 +19,6 @@ from toolkit.workspace import Workspace
 UI_LANG = "ui_lang"
 SESSION_ID = "session_id"
 PROJECT = "project_id"
-OVERRIDES = "settings_overrides"
 DRAFTS = "drafts"
 FLASH = "flash"
 
@@ -31,7 +32,6 @@ def init() -> None:
         state[UI_LANG] = _initial_lang()
     if PROJECT not in state:
         state[PROJECT] = st.query_params.get("project") or None
-    state.setdefault(OVERRIDES, {})
     state.setdefault(DRAFTS, {})
     state.setdefault(FLASH, [])
 
@@ -61,9 +61,47 @@ def session_id() -> str:
     return st.session_state[SESSION_ID]
 
 
+# The environment variable behind each setting the settings page can save.
+SETTING_VARIABLES = {
+    "llm_provider": "TOOLKIT_LLM_PROVIDER",
+    "llm_model": "TOOLKIT_LLM_MODEL",
+    "llm_base_url": "TOOLKIT_LLM_BASE_URL",
+    "llm_timeout": "TOOLKIT_LLM_TIMEOUT",
+    "embeddings": "TOOLKIT_EMBEDDINGS",
+    "embeddings_model": "TOOLKIT_EMBEDDINGS_MODEL",
+}
+
+
+def _env_workspace() -> Workspace:
+    return Workspace(Settings.from_env().workspace_path)
+
+
+def saved_settings() -> dict:
+    """The choices saved on the settings page (the data directory always comes from the environment)."""
+    return _env_workspace().load_settings()
+
+
 def settings() -> Settings:
-    """The environment's settings with this session's choices from the settings page applied."""
-    return Settings.from_env().with_(**st.session_state.get(OVERRIDES, {}))
+    """The environment's settings with the choices saved on the settings page applied over them."""
+    return Settings.from_env().with_(**saved_settings())
+
+
+def save_settings(values: dict) -> None:
+    """Remember settings-page choices in the workspace; they apply to every session from the next run."""
+    _env_workspace().save_settings(values)
+
+
+def reset_settings() -> None:
+    """Forget the saved choices: the environment's settings (or the defaults) apply again."""
+    _env_workspace().clear_settings()
+
+
+def setting_source(name: str, saved: dict | None = None) -> str:
+    """Where a setting's value comes from: 'saved', 'environment' or 'default'."""
+    saved = saved_settings() if saved is None else saved
+    if name in saved:
+        return "saved"
+    return "environment" if os.environ.get(SETTING_VARIABLES.get(name, "")) else "default"
 
 
 def workspace() -> Workspace:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from toolkit.settings import EMBEDDERS, KEY_VARIABLES, PROVIDERS
 from ui import resources, state
-from ui.widgets import guarded, run_page
+from ui.widgets import guarded, number, run_page
 
 
 def _labels(_) -> tuple[dict[str, str], dict[str, str]]:
@@ -27,18 +27,30 @@ def _labels(_) -> tuple[dict[str, str], dict[str, str]]:
     return providers, embedders
 
 
+WIDGET_KEYS = ("set_provider", "set_model", "set_url", "set_timeout", "set_embeddings", "set_embeddings_model")
+
+
 @guarded
 def _apply(values: dict) -> None:
+    """Save the choices in the workspace (never a key); every session uses them from its next run."""
     _ = state.tr()
     if values.get("from_widgets"):
-        provider = st.session_state.get("set_provider", "none")
         current = state.settings()
-        values = {"llm_provider": provider,
+        values = {"llm_provider": st.session_state.get("set_provider", current.llm_provider),
                   "llm_model": str(st.session_state.get("set_model", current.llm_model)).strip(),
                   "llm_base_url": str(st.session_state.get("set_url", current.llm_base_url)).strip(),
                   "llm_timeout": float(st.session_state.get("set_timeout", current.llm_timeout))}
-    st.session_state[state.OVERRIDES] = {**st.session_state.get(state.OVERRIDES, {}), **values}
-    state.flash("success", _("Settings applied for this session."))
+    state.save_settings(values)
+    state.flash("success", _("Settings saved. They stay in effect after a reload or a restart."))
+
+
+@guarded
+def _reset() -> None:
+    _ = state.tr()
+    state.reset_settings()
+    for key in WIDGET_KEYS:  # the widgets show the environment's values again
+        st.session_state.pop(key, None)
+    state.flash("info", _("Saved settings forgotten. The environment variables (or the defaults) apply again."))
 
 
 def _engine(settings) -> None:
@@ -90,8 +102,41 @@ def _embeddings(settings) -> None:
     choice = st.selectbox(_("Embedding model for search"), EMBEDDERS, index=EMBEDDERS.index(settings.embeddings),
                           format_func=embedders.get, key="set_embeddings",
                           help=_("Changing this builds a new search index on first use, which can take a minute."))
-    if choice != settings.embeddings:
-        st.button(_("Use this embedding model"), on_click=_apply, args=({"embeddings": choice},))
+    name = settings.embeddings_model
+    if choice in ("ollama", "openai"):
+        name = st.text_input(_("Embedding model name"), value=settings.embeddings_model,
+                             key="set_embeddings_model").strip()
+    if (choice, name) != (settings.embeddings, settings.embeddings_model):
+        st.button(_("Use this embedding model"), on_click=_apply,
+                  args=({"embeddings": choice, "embeddings_model": name},))
+
+
+def _in_effect(settings) -> None:
+    """Each setting's value and where it comes from: saved here, an environment variable, or the default."""
+    _ = state.tr()
+    providers, embedders = _labels(_)
+    saved = state.saved_settings()
+    shown = {
+        "llm_provider": (_("Writing engine"), providers.get(settings.llm_provider, settings.llm_provider)),
+        "llm_model": (_("Model name"), settings.llm_model),
+        "llm_base_url": (_("Server address (base URL)"), settings.llm_base_url),
+        "llm_timeout": (_("Time-out in seconds"), number(settings.llm_timeout)),
+        "embeddings": (_("Embedding model for search"), embedders.get(settings.embeddings, settings.embeddings)),
+        "embeddings_model": (_("Embedding model name"), settings.embeddings_model),
+    }
+    lines = []
+    for name, (label, value) in shown.items():
+        source = state.setting_source(name, saved)
+        where = {"saved": _("saved on this page"), "default": _("default")}.get(
+            source, _("environment variable {var}", var=state.SETTING_VARIABLES[name]))
+        lines.append(f"- {label}: **{value or '—'}** ({where})")
+    st.subheader(_("In use now"))
+    st.markdown("\n".join(lines))
+    st.caption(_("Choices saved here apply to every window and stay after a restart. Environment variables "
+                 "are the defaults; keys are never saved."))
+    if saved:
+        st.button(_("Forget saved settings"), on_click=_reset, icon=":material/restart_alt:",
+                  help=_("Use the environment variables (or the defaults) again."))
 
 
 def _data(settings) -> None:
@@ -109,6 +154,8 @@ def render() -> None:
     _engine(settings)
     st.divider()
     _embeddings(settings)
+    st.divider()
+    _in_effect(settings)
     st.divider()
     _data(settings)
 
