@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from toolkit.i18n import LANGUAGE_NAMES
-from ui import state
+from ui import resources, state
 
 st.set_page_config(page_title="AI Change Toolkit", page_icon=":material/diversity_3:", layout="wide")
 state.init()
+# Open the knowledge index and load the models in the background while the user reads the first page.
+try:
+    resources.prepare(state.settings())
+except Exception as exc:  # e.g. an invalid environment variable: the pages report it where it matters
+    logging.getLogger("toolkit.ui").warning("could not start opening the index: %s", type(exc).__name__)
 
 
 def _language_changed() -> None:

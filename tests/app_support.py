@@ -67,3 +67,23 @@ def texts(at: AppTest) -> str:
 
 def no_exceptions(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def capture_downloads(monkeypatch) -> dict[str, bytes]:
+    """Record every file the app offers for download (file name -> bytes), as the browser would receive it.
+
+    AppTest keeps download data in an in-memory media store that is dropped after each run; this wraps that
+    store so a test can read the real bytes."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    files: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            if filename and isinstance(path_or_data, bytes):
+                files[filename] = path_or_data
+            return super().load_and_get_id(path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return files

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
-from app_support import app, button, no_exceptions, page, seed_project, workspace
+from app_support import app, button, capture_downloads, no_exceptions, page, seed_project, workspace
 
 from toolkit.i18n import translator
 
@@ -71,3 +74,34 @@ def test_edit_remove_and_add_items():
     assert "I can explain to a colleague why we use Aria." in texts
     assert "I know who to ask about Aria." in texts
     assert second.key not in {q.key for q in variant.questions}
+
+
+def _rows(data: bytes, delimiter: str) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode())  # UTF-8 with BOM, so Excel reads å, ä, ö and ë right
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("nl", ";"), ("sv", ";"), ("en", ",")])
+def test_csv_uses_the_separator_excel_expects_for_the_ui_language(monkeypatch, lang, separator):
+    files = capture_downloads(monkeypatch)
+    pid, at = _drafted(lang)
+    draft = workspace().latest_draft(pid, "survey").draft
+    name = [n for n in files if n.endswith(f"-survey-{lang}.csv")]
+    assert name, sorted(files)
+    rows = _rows(files[name[0]], separator)
+    assert rows[0] == ["text", "type", "options", "dimension", "dimension_label"]
+    assert [r[0] for r in rows[1:]] == [q.text for q in draft.questions]
+    assert all(len(r) == 5 for r in rows)  # split on the right separator: every row has its five cells
+    assert at.selectbox(key=f"survey:csv_sep:{lang}").value == separator
+
+
+def test_csv_separator_can_be_changed(monkeypatch):
+    files = capture_downloads(monkeypatch)
+    pid, at = _drafted("sv")
+    name = [n for n in files if n.endswith(".csv")][0]
+    assert _rows(files[name], ";")[0][1] == "type"  # the Swedish default
+    at.selectbox(key="survey:csv_sep:sv").set_value(",").run()
+    no_exceptions(at)
+    rows = _rows(files[name], ",")
+    assert rows[0] == ["text", "type", "options", "dimension", "dimension_label"]
+    assert len(rows) == len(workspace().latest_draft(pid, "survey").draft.questions) + 1

@@ -122,8 +122,8 @@ def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> 
 def _draft_new(pid, kind, brief, lang, wave, *, variant: int, keep: Draft | None) -> None:
     _ = state.tr()
     settings = state.settings()
+    retriever, model, notice = engine(settings)  # the first time: a progress bar while the index opens
     with st.spinner(_("Drafting…")):
-        retriever, model, notice = engine(settings)
         result = drafting.draft(kind, brief, lang=lang, variant=variant, wave=wave, retriever=retriever,
                                 chat_model=model)
         if keep is not None and keep.lang == result.lang:
@@ -259,8 +259,8 @@ def on_regenerate(pid: str, kind: str, key: str) -> None:
 def section_editor(pid: str, brief: Brief | None, cur: Current) -> None:
     """Each section as a heading and a text box; edits are saved when the box loses focus."""
     _ = state.tr()
-    st.caption(_("Edit any text below; changes are saved straight away. Lines starting with “- ” become "
-                 "bullets, lines starting with “1. ” a numbered list."))
+    st.caption(_("Edit any text below. A change is saved as soon as you click outside the box or press "
+                 "Ctrl+Enter. Lines starting with “- ” become bullets, lines starting with “1. ” a numbered list."))
     kind = cur.draft.kind
     for section in cur.draft.sections:
         base = f"{kind}:{pid}:{cur.gen}:{section.key}"
@@ -269,16 +269,28 @@ def section_editor(pid: str, brief: Brief | None, cur: Current) -> None:
         st.session_state.setdefault(body_key, editing.section_body(section))
         with st.container(border=True):
             c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
-            c1.text_input(_("Heading"), key=heading_key, on_change=_on_section_edit,
+            c1.text_input(_("Heading"), key=heading_key, on_change=_on_section_edit, help=save_help(),
                           args=(pid, kind, section.key, heading_key, body_key))
             c2.button(_("Write again"), key=f"{base}:regen", icon=":material/refresh:",
                       help=_("A new wording for this section only. Everything else stays as it is."),
                       on_click=on_regenerate, args=(pid, kind, section.key), disabled=brief is None,
                       use_container_width=True)
-            st.text_area(_("Text"), key=body_key, height=box_height(editing.section_body(section)), on_change=_on_section_edit,
-                         args=(pid, kind, section.key, heading_key, body_key), label_visibility="collapsed")
+            st.text_area(_("Text"), key=body_key, height=box_height(editing.section_body(section)),
+                         on_change=_on_section_edit, args=(pid, kind, section.key, heading_key, body_key),
+                         help=save_help(), label_visibility="collapsed")
             if section.edited:
                 st.caption(_("Edited by you"))
+
+
+def save_help() -> str:
+    """The help text of every edit box: when an edit is saved, and what is lost when the tab closes first.
+
+    Streamlit (1.67) sends a text box's value to the app when the box loses focus or on Ctrl+Enter (Enter in
+    a one-line box); `st.text_area` has no setting to send it while typing. Words still being typed when the
+    tab is closed never reach the app."""
+    _ = state.tr()
+    return _("Saved as soon as you click outside the box or press Ctrl+Enter. Before you close the window, "
+             "click outside the box: text you are still typing is not saved yet.")
 
 
 def box_height(text: str, chars_per_line: int = 95) -> int:

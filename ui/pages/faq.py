@@ -46,7 +46,8 @@ def _on_add(pid: str, input_key: str) -> None:
 
 def editor(pid: str, brief, cur: artefact.Current) -> None:
     _ = state.tr()
-    st.caption(_("Edit any question or answer; changes are saved straight away."))
+    st.caption(_("Edit any question or answer. A change is saved as soon as you click outside the box or press "
+                 "Ctrl+Enter."))
     for n, item in enumerate(cur.draft.items, start=1):
         base = f"faq:{pid}:{cur.gen}:{item.key}"
         q_key, a_key = f"{base}:q", f"{base}:a"
@@ -59,9 +60,10 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
         with st.expander(label, expanded=n <= 2):
             if getattr(item, "notice", ""):
                 st.info(item.notice, icon=":material/info:")
-            st.text_input(_("Question"), key=q_key, on_change=_on_edit, args=(pid, item.key, q_key, a_key))
+            st.text_input(_("Question"), key=q_key, on_change=_on_edit, args=(pid, item.key, q_key, a_key),
+                          help=artefact.save_help())
             st.text_area(_("Answer"), key=a_key, height=artefact.box_height(item.answer), on_change=_on_edit,
-                         args=(pid, item.key, q_key, a_key))
+                         args=(pid, item.key, q_key, a_key), help=artefact.save_help())
             c1, c2 = st.columns(2)
             c1.button(_("Write again"), key=f"{base}:regen", icon=":material/refresh:", disabled=brief is None or item.custom,
                       help=_("A new answer to this question only. Everything else stays as it is."),

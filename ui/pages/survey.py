@@ -66,8 +66,8 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
     types = {"likert": _("Agree scale (5 points)"), "nps": _("Recommendation (0–10)"), "open": _("Open question")}
     if draft.survey_intro:
         st.markdown(f"*{draft.survey_intro}*")
-    st.caption(_("{n} items. Edit the wording of any item; changes are saved straight away.",
-                 n=len(draft.questions)))
+    st.caption(_("{n} items. Edit the wording of any item; a change is saved as soon as you click outside the "
+                 "box or press Enter.", n=len(draft.questions)))
     labels = dimensions(draft)
     for dim, label in labels.items():
         st.markdown(f"**{label}**")
@@ -76,7 +76,7 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
             st.session_state.setdefault(f"{base}:text", q.text)
             c1, c2, c3 = st.columns([6, 2, 2], vertical_alignment="bottom")
             c1.text_input(types.get(q.type, q.type), key=f"{base}:text", on_change=_on_edit,
-                          args=(pid, q.key, f"{base}:text"))
+                          args=(pid, q.key, f"{base}:text"), help=artefact.save_help())
             c2.button(_("Write again"), key=f"{base}:regen", icon=":material/refresh:", disabled=brief is None
                       or q.custom, on_click=artefact.on_regenerate, args=(pid, "survey", q.key),
                       help=_("A new wording for this item only."), use_container_width=True)
@@ -93,13 +93,29 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
     st.button(_("Add item"), on_click=_on_add, args=(pid, text_key, type_key, dim_key), icon=":material/add:")
 
 
+# Excel opens a double-clicked CSV with the list separator of the computer's region: ";" where the decimal
+# separator is a comma (Dutch, Swedish), "," in English. The UI language is the best guess of that region.
+CSV_SEPARATORS = (";", ",")
+
+
+def default_separator(ui_lang: str) -> str:
+    """The CSV separator Excel expects for this UI language: ';' for Dutch and Swedish, ',' for English."""
+    return ";" if ui_lang in ("nl", "sv") else ","
+
+
 def csv_download(draft: Draft) -> None:
     _ = state.tr()
     from toolkit import export
 
-    st.download_button(_("Download items as CSV"), export.survey_csv(draft),
+    labels = {";": _("Semicolons (Excel in Dutch or Swedish)"), ",": _("Commas (Excel in English, other programs)")}
+    key = f"survey:csv_sep:{state.ui_lang()}"
+    separator = st.session_state.get(key, default_separator(state.ui_lang()))
+    st.download_button(_("Download items as CSV"), export.survey_csv(draft, delimiter=separator),
                        file_name=artefact.filename(draft, "csv"), mime="text/csv", icon=":material/table:",
                        key="survey:csv", on_click="ignore", use_container_width=True)
+    st.selectbox(_("CSV separator"), CSV_SEPARATORS, index=CSV_SEPARATORS.index(separator),
+                 format_func=labels.get, key=key,
+                 help=_("Excel opens a CSV file with the separator of your computer's region settings."))
 
 
 def render() -> None:
