@@ -143,3 +143,12 @@ def test_saved_embedding_choice_is_used_for_drafting(monkeypatch):
     assert workspace().latest_draft(pid, "story").draft.sections
     names = [c.name for c in chroma_client(Settings.from_env()).list_collections()]
     assert any("hash" in name for name in names), names
+
+
+def test_choosing_the_offline_composer_saves_only_the_engine(monkeypatch):
+    monkeypatch.setenv("TOOLKIT_LLM_MODEL", "env-model")
+    at = page(app("nl"), "settings")
+    button(at, translator("nl")("Apply")).click().run()
+    no_exceptions(at)
+    assert workspace().load_settings() == {"llm_provider": "none"}
+    assert "env-model** (omgevingsvariabele TOOLKIT_LLM_MODEL)" in _in_use(at)

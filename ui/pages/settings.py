@@ -36,10 +36,12 @@ def _apply(values: dict) -> None:
     _ = state.tr()
     if values.get("from_widgets"):
         current = state.settings()
-        values = {"llm_provider": st.session_state.get("set_provider", current.llm_provider),
-                  "llm_model": str(st.session_state.get("set_model", current.llm_model)).strip(),
-                  "llm_base_url": str(st.session_state.get("set_url", current.llm_base_url)).strip(),
-                  "llm_timeout": float(st.session_state.get("set_timeout", current.llm_timeout))}
+        provider = st.session_state.get("set_provider", current.llm_provider)
+        values = {"llm_provider": provider}
+        if provider != "none":  # the model fields are only shown (and chosen) for a model provider
+            values.update({"llm_model": str(st.session_state.get("set_model", current.llm_model)).strip(),
+                           "llm_base_url": str(st.session_state.get("set_url", current.llm_base_url)).strip(),
+                           "llm_timeout": float(st.session_state.get("set_timeout", current.llm_timeout))})
     state.save_settings(values)
     state.flash("success", _("Settings saved. They stay in effect after a reload or a restart."))
 
