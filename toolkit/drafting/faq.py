@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from toolkit.brief import Brief
 from toolkit.drafting.common import CitationBook, Retriever
-from toolkit.drafting.story import Composer, join_list, lc_first, sentence, with_mark
+from toolkit.drafting.story import Composer, join_list, sentence, with_mark
 from toolkit.models import Draft, FaqItem, Hit, Section
 
 # Reading order: the worry first, then the why, the what, and the practical questions.
@@ -141,7 +141,7 @@ class FaqComposer(Composer):
         b = self.brief
         lines, ids = self.cited_guidance("success", limit=2)
         if b.success_measures:
-            parts = [f"{self.item_block('success', 'lead')} {'; '.join(lc_first(m.rstrip('.;')) for m in b.success_measures)}."]
+            parts = [self.item_block("success", "lead"), _sentences(b.success_measures)]
         else:
             parts = [self.item_block("success", "open")]
         return [*parts, *lines], ids
