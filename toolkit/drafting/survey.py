@@ -43,7 +43,7 @@ DIMENSIONS: dict[str, dict[str, str]] = {
     "readiness": {"en": "Readiness and training", "nl": "Voorbereiding en training",
                   "sv": "Förberedelse och utbildning"},
     "involvement": {"en": "Involvement", "nl": "Betrokkenheid", "sv": "Delaktighet"},
-    "usefulness": {"en": "Usefulness of the tool", "nl": "Nut van de tool", "sv": "Verktygets nytta"},
+    "usefulness": {"en": "Usefulness of the tool", "nl": "Nut van het hulpmiddel", "sv": "Verktygets nytta"},
     "enps": {"en": "Recommendation (eNPS)", "nl": "Aanbeveling (eNPS)", "sv": "Rekommendation (eNPS)"},
     "open": {"en": "Open questions", "nl": "Open vragen", "sv": "Öppna frågor"},
 }
