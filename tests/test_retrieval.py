@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 from test_knowledge import DUTCH, ENGLISH, SWEDISH, encrypt_pdf, make_docx, make_pdf
 
-from toolkit.retrieval import LANG_BOOST, Retriever, Scored, Stored, collection_name, fuse, tokenize
+from toolkit.retrieval import (
+    LANG_BOOST,
+    Retriever,
+    Scored,
+    Stored,
+    collection_name,
+    compound_parts,
+    fuse,
+    tokenize,
+)
 from toolkit.settings import PROJECT_ROOT, Settings
 
 CARDS = {
@@ -176,6 +185,27 @@ def test_tokenize_stems_per_language_and_drops_stopwords():
     assert tokenize("medewerkers", "nl") == tokenize("medewerker", "nl")
     assert tokenize("medarbetarna och medarbetare", "sv") == ["medarbet", "medarbet"]
     assert tokenize("the purposes", "en") == tokenize("purpose", "en")
+
+
+def test_compounds_split_into_known_parts_in_dutch_and_swedish_only():
+    nl = frozenset(tokenize("medewerker tevredenheid onderneming raad werk overleg", "nl"))
+    assert compound_parts("medewerkerstevredenheid", "nl", nl) == tokenize("medewerker tevredenheid", "nl")
+    assert compound_parts("ondernemingsraad", "nl", nl) == tokenize("onderneming raad", "nl")
+    assert compound_parts("verandering", "nl", nl) == []  # no split into known words
+    sv = frozenset(tokenize("arbetsplatsen träffar kund tjänst", "sv"))
+    assert compound_parts("arbetsplatsträff", "sv", sv) == ["arbetsplats", "träff"]
+    assert tokenize("kundtjänsten", "sv", sv) == ["kundtjänst", "kund", "tjänst"]
+    assert tokenize("workplace", "en", frozenset({"work", "place"})) == ["workplac"]
+
+
+def test_a_compound_query_finds_the_card_that_uses_its_parts(tmp_path):
+    root = write_cards(tmp_path / "knowledge", {
+        "meetings": {"sv": ("Möten", "Samla gruppen på arbetsplatsen till ett möte varje vecka.")},
+        "csat": {"sv": ("Kundnöjdhet", "Mät kundnöjdheten varje vecka och berätta om resultatet.")},
+    })
+    r = Retriever.open(knowledge_dir=root)
+    r.index_knowledge()
+    assert [h.card_id for h in r.search("arbetsplatsmöte", lang="sv", k=2, mode="lexical")] == ["meetings"]
 
 
 # --- user documents ----------------------------------------------------------------------------------------

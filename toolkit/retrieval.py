@@ -61,6 +61,8 @@ WRITE_BATCH = 500
 STEMMERS = {"en": "english", "nl": "dutch", "sv": "swedish"}
 STOPWORDS = {"en": set(STOPWORDS_EN), "nl": set(STOPWORDS_DUTCH), "sv": set(STOPWORDS_SWEDISH)}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+LINKING = {"nl": ("", "s", "e", "en"), "sv": ("", "s")}  # compound languages and their linking morphemes
+MIN_PART = 4  # letters in each part of a compound we split
 
 
 # --- Chroma ----------------------------------------------------------------------------------------------
@@ -118,10 +120,42 @@ def collection_name(embeddings: Embeddings) -> str:
 
 # --- lexical index ---------------------------------------------------------------------------------------
 
-def tokenize(text: str, lang: str) -> list[str]:
-    """Lower-cased words without stopwords, stemmed with the language's Snowball stemmer."""
+def tokenize(text: str, lang: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Lower-cased words without stopwords, stemmed with the language's Snowball stemmer.
+
+    With `known` (the stems of an index's vocabulary), Dutch and Swedish compounds also yield their two
+    known parts, so "medewerkerstevredenheid" meets "tevredenheid" and "arbetsplatsträff" meets "träff".
+    """
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS[lang]]
-    return _stemmer(lang).stemWords(words)
+    stems = _stemmer(lang).stemWords(words)
+    if known and lang in LINKING:
+        stems += [part for word in words for part in compound_parts(word, lang, known)]
+    return stems
+
+
+def compound_parts(word: str, lang: str, known: set[str] | frozenset[str]) -> list[str]:
+    """The stems of the two known words a Dutch or Swedish compound is made of (longest head first,
+    allowing a linking -s-/-e-/-en-), or [] when no split into known words of 4+ letters exists."""
+    if lang not in LINKING or len(word) < 2 * MIN_PART or not word.isalpha():
+        return []
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        tail = _known_form(word[cut:], lang, known)
+        if not tail:
+            continue
+        head = word[:cut]
+        for link in LINKING[lang]:
+            if head.endswith(link) and len(head) - len(link) >= MIN_PART:
+                first = _known_form(head[:len(head) - len(link)], lang, known)
+                if first:
+                    return [first, tail]
+    return []
+
+
+def _known_form(part: str, lang: str, known: set[str] | frozenset[str]) -> str:
+    """`part` as a known stem: its own stem, or the part itself when Snowball stems the free word
+    differently (Swedish "arbetsplats" -> "arbetsplat", yet "arbetsplatsen" -> "arbetsplats")."""
+    stem = _stemmer(lang).stemWord(part)
+    return stem if stem in known else part if part in known else ""
 
 
 _local = threading.local()
@@ -141,11 +175,14 @@ class LexicalIndex:
     def __init__(self, passages: dict[str, Stored]) -> None:
         self._ids: dict[str, list[str]] = {}
         self._bm25: dict[str, bm25s.BM25] = {}
+        self._known: dict[str, frozenset[str]] = {}
         for lang in LANGS:
             ids = [pid for pid, p in passages.items() if p.lang == lang]
             if ids:
-                self._ids[lang] = ids
-                self._bm25[lang] = self._build([tokenize(passages[i].index_text, lang) for i in ids])
+                texts = [passages[i].index_text for i in ids]
+                known = frozenset(t for text in texts for t in tokenize(text, lang))
+                self._ids[lang], self._known[lang] = ids, known
+                self._bm25[lang] = self._build([tokenize(text, lang, known) for text in texts])
 
     @staticmethod
     def _build(corpus: list[list[str]]) -> bm25s.BM25:
@@ -157,7 +194,7 @@ class LexicalIndex:
         """Best passages over all languages, the query stemmed for each language's index."""
         scored: list[tuple[str, float]] = []
         for lang, index in self._bm25.items():
-            tokens = [t for t in tokenize(query, lang) if t in index.vocab_dict]
+            tokens = [t for t in tokenize(query, lang, self._known[lang]) if t in index.vocab_dict]
             if not tokens:
                 continue
             scores = index.get_scores(tokens)
