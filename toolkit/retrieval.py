@@ -104,13 +104,20 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
 
+# Chroma's client constructors are not safe to call from two threads at once (seen: "'RustBindingsAPI' object
+# has no attribute 'bindings'" when two sessions opened the same folder together).
+_CLIENT_LOCK = threading.Lock()
+
+
 def chroma_client(settings: Settings):
     """A Chroma server client when CHROMA_HOST is set, else a persistent client under the data dir."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    with _CLIENT_LOCK:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                       settings=chroma_settings)
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
 def collection_name(embeddings: Embeddings) -> str:
