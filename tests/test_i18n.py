@@ -95,7 +95,8 @@ def test_pot_extraction_script_runs(tmp_path):
     script = ROOT / "scripts" / "extract_messages.sh"
     pybabel = Path(sys.executable).parent / "pybabel"
     out = subprocess.run(["bash", str(script)], cwd=ROOT, capture_output=True, text=True,
-                         env={"PYBABEL": str(pybabel), "PATH": "/usr/bin:/bin"}, timeout=120)
+                         env={"PYBABEL": str(pybabel), "PATH": "/usr/bin:/bin",
+                              "POT_FILE": str(tmp_path / "messages.pot")}, timeout=120)
     assert out.returncode == 0, out.stderr
-    pot = (LOCALE_DIR / "messages.pot").read_text(encoding="utf-8")
+    pot = (tmp_path / "messages.pot").read_text(encoding="utf-8")
     assert 'msgid "Purpose story"' in pot
