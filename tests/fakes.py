@@ -29,6 +29,12 @@ def card_hit(card: Card, score: float = 0.0) -> Hit:
                claim=card.claim, score=score)
 
 
+def make_cards(spec: dict[str, dict[str, str]]) -> list[Card]:
+    """In-memory cards (id -> lang -> body), so these tests do not depend on the shipped knowledge base."""
+    return [Card(id=cid, title=cid.replace("-", " ").title(), lang=lang, source="Test source", year=2024,
+                 body=body) for cid, bodies in spec.items() for lang, body in bodies.items()]
+
+
 class FakeRetriever:
     """BM25 over title, topics, claim and body of each card; filters by language when asked."""
 

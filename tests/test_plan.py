@@ -6,11 +6,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from fakes import FakeRetriever
+from fakes import FakeRetriever, make_cards
 
 from toolkit import checks
 from toolkit.brief import parse_brief
-from toolkit.cards import Card
 from toolkit.drafting import plan
 from toolkit.i18n import format_long_date, format_weekday_date
 
@@ -79,12 +78,6 @@ PLAN_CARDS = {
         "nl": "Ga in op reacties op verandering met empathie en duidelijke rollen voor veiligheid.",
         "sv": "Möt reaktioner på förändring med empati och tydliga roller som ger trygghet."},
 }
-
-
-def make_cards(spec: dict[str, dict[str, str]]) -> list[Card]:
-    """In-memory cards (id -> lang -> body), so these tests do not depend on the shipped knowledge base."""
-    return [Card(id=cid, title=cid.replace("-", " ").title(), lang=lang, source="Test source", year=2024,
-                 body=body) for cid, bodies in spec.items() for lang, body in bodies.items()]
 
 
 @pytest.fixture

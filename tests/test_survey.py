@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from fakes import FakeRetriever
+from fakes import FakeRetriever, make_cards
 
 from toolkit import checks
 from toolkit.brief import parse_brief
-from toolkit.cards import Card
 from toolkit.drafting import plan, survey
 from toolkit.i18n import format_long_date
 
@@ -65,12 +64,6 @@ SURVEY_CARDS = {
         "nl": "Klanten die een mens willen spreken, kunnen altijd een medewerker bereiken.",
         "sv": "Kunder som vill prata med en människa kan alltid nå en medarbetare."},
 }
-
-
-def make_cards(spec: dict[str, dict[str, str]]) -> list[Card]:
-    """In-memory cards (id -> lang -> body), so these tests do not depend on the shipped knowledge base."""
-    return [Card(id=cid, title=cid.replace("-", " ").title(), lang=lang, source="Test source", year=2024,
-                 body=body) for cid, bodies in spec.items() for lang, body in bodies.items()]
 
 
 @pytest.fixture

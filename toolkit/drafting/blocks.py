@@ -95,16 +95,6 @@ class Guidance:
         return self.book.cite(hit), hit.card_id
 
 
-def with_mark(text: str, mark: str) -> str:
-    """Put a citation mark before the sentence's closing punctuation: 'Sentence [2].'"""
-    text = text.rstrip()
-    if not mark:
-        return text
-    if text and text[-1] in ".!?":
-        return f"{text[:-1]} {mark}{text[-1]}"
-    return f"{text} {mark}."
-
-
 def next_weekday(day: date) -> date:
     """The day itself on Monday to Friday; a Saturday or Sunday moves to the following Monday."""
     return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day

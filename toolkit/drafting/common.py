@@ -54,6 +54,16 @@ def choose(options: list[str] | str, variant: int, *salt: str) -> str:
     return rng(variant, *salt).choice(options)
 
 
+def with_mark(text: str, mark: str) -> str:
+    """Put a citation mark before the sentence's closing punctuation: 'Sentence [2].'"""
+    text = text.rstrip()
+    if not mark:
+        return text
+    if text and text[-1] in ".!?":
+        return f"{text[:-1]} {mark}{text[-1]}"
+    return f"{text} {mark}."
+
+
 class CitationBook:
     """Collects the sources a draft cites, numbered in order of first use."""
 

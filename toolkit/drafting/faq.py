@@ -12,8 +12,8 @@ import zlib
 from collections.abc import Callable
 
 from toolkit.brief import Brief
-from toolkit.drafting.common import CitationBook, Retriever
-from toolkit.drafting.story import Composer, join_list, sentence, with_mark
+from toolkit.drafting.common import CitationBook, Retriever, with_mark
+from toolkit.drafting.story import Composer, join_list, sentence
 from toolkit.models import Draft, FaqItem, Hit, Section
 
 # Reading order: the worry first, then the why, the what, and the practical questions.

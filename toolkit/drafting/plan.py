@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from toolkit.brief import Brief
-from toolkit.drafting.blocks import Blocks, Guidance, first_sentence, next_weekday, with_mark
-from toolkit.drafting.common import Retriever
+from toolkit.drafting.blocks import Blocks, Guidance, first_sentence, next_weekday
+from toolkit.drafting.common import Retriever, with_mark
 from toolkit.i18n import format_long_date, format_number, format_weekday_date
 from toolkit.models import Draft, Section, TimelineEntry, WorkshopBlock
 

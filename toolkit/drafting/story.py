@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.brief import Brief
 from toolkit.cards import get_card
-from toolkit.drafting.common import CitationBook, Retriever, choose, load_template, template_node
+from toolkit.drafting.common import CitationBook, Retriever, choose, load_template, template_node, with_mark
 from toolkit.i18n import format_long_date, format_number
 from toolkit.models import Draft, Hit, Section
 
@@ -66,16 +66,6 @@ def join_list(items: list[str], lang: str) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return f"{', '.join(parts[:-1])} {AND[lang]} {parts[-1]}"
-
-
-def with_mark(text: str, mark: str) -> str:
-    """Put a citation mark before the sentence's closing punctuation: 'Figure [2].'"""
-    text = text.rstrip()
-    if not mark:
-        return text
-    if text and text[-1] in ".!?":
-        return f"{text[:-1]} {mark}{text[-1]}"
-    return f"{text} {mark}."
 
 
 # --- the composer -------------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ import math
 
 from toolkit.brief import Brief
 from toolkit.drafting import plan
-from toolkit.drafting.blocks import Blocks, Guidance, with_mark
-from toolkit.drafting.common import Retriever
+from toolkit.drafting.blocks import Blocks, Guidance
+from toolkit.drafting.common import Retriever, with_mark
 from toolkit.i18n import format_long_date
 from toolkit.models import Draft, Section, SurveyQuestion
 from toolkit.text import one_line
