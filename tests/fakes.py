@@ -29,6 +29,15 @@ def card_hit(card: Card, score: float = 0.0) -> Hit:
                claim=card.claim, score=score)
 
 
+def register_fields(register: str | None) -> dict[str, str]:
+    """Brief fields that select a form of address: nl je/u and sv du/ni directly, en plain/formal via `tone`."""
+    if register in ("je", "u", "du", "ni"):
+        return {"address": register}
+    if register in ("plain", "formal"):
+        return {"tone": "formal" if register == "formal" else "informal"}
+    return {}
+
+
 def make_cards(spec: dict[str, dict[str, str]]) -> list[Card]:
     """In-memory cards (id -> lang -> body), so these tests do not depend on the shipped knowledge base."""
     return [Card(id=cid, title=cid.replace("-", " ").title(), lang=lang, source="Test source", year=2024,

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import OTHER, FakeRetriever, contractions, marks, register_hits, ungrounded_numbers
+from fakes import (
+    OTHER,
+    FakeRetriever,
+    contractions,
+    marks,
+    register_fields,
+    register_hits,
+    ungrounded_numbers,
+)
 
 from toolkit.brief import load_brief
 from toolkit.drafting import faq
@@ -25,11 +33,7 @@ def retriever():
 
 def brief_for(lang: str, register: str | None = None, **changes):
     brief = load_brief(EXAMPLES / f"brief-{lang}.yaml")
-    if register in ("je", "u", "du", "ni"):
-        changes["address"] = register
-    elif register is not None:
-        changes["tone"] = "formal" if register == "formal" else "informal"
-    return brief.model_copy(update=changes)
+    return brief.model_copy(update={**changes, **register_fields(register)})
 
 
 def check_register(text: str, lang: str, register: str, addressed: bool = True) -> None:

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from fakes import FakeRetriever, make_cards
+from fakes import FakeRetriever, make_cards, register_fields
 
 from toolkit import checks
 from toolkit.brief import parse_brief
@@ -86,12 +86,7 @@ def retriever() -> FakeRetriever:
 
 
 def brief_for(lang: str, register: str | None = None, **changes):
-    data = {**BRIEFS[lang], **changes}
-    if register in ("je", "u", "du", "ni"):
-        data["address"] = register
-    elif register in ("plain", "formal"):
-        data["tone"] = "formal" if register == "formal" else "informal"
-    return parse_brief(data)
+    return parse_brief({**BRIEFS[lang], **changes, **register_fields(register)})
 
 
 def lc_first(text: str) -> str:

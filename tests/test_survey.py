@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fakes import FakeRetriever, make_cards
+from fakes import FakeRetriever, make_cards, register_fields
 
 from toolkit import checks
 from toolkit.brief import parse_brief
@@ -72,12 +72,7 @@ def retriever() -> FakeRetriever:
 
 
 def brief_for(lang: str, register: str | None = None, **changes):
-    data = {**BRIEFS[lang], **changes}
-    if register in ("je", "u", "du", "ni"):
-        data["address"] = register
-    elif register in ("plain", "formal"):
-        data["tone"] = "formal" if register == "formal" else "informal"
-    return parse_brief(data)
+    return parse_brief({**BRIEFS[lang], **changes, **register_fields(register)})
 
 
 def words(text: str, lang: str, brief) -> str:
