@@ -33,22 +33,22 @@ def _cards(query: str) -> None:
         hits = retriever.search(query, lang=lang, k=10)
         st.caption(_("{n} passages found for “{query}”.", n=len(hits), query=query))
         for hit in hits:
-            year = f", {hit.year}" if hit.year else ""
-            with st.expander(f"{hit.title} — {hit.source}{year}"):
-                if hit.claim:
-                    st.info(hit.claim)
-                st.markdown(hit.text)
-                if hit.origin == "upload":
-                    st.caption(_("From your own documents"))
+            _entry(hit.title, hit.source, hit.year, hit.claim, hit.text,
+                   _("From your own documents") if hit.origin == "upload" else "")
         return
     st.caption(_("{n} cards", n=number(len(shown))))
     for card in shown:
-        year = f", {card.year}" if card.year else ""
-        with st.expander(f"{card.title} — {card.source}{year}"):
-            if card.claim:
-                st.info(card.claim)
-            st.markdown(card.body)
-            st.caption(" · ".join(card.topics))
+        _entry(card.title, card.source, card.year, card.claim, card.body, " · ".join(card.topics))
+
+
+def _entry(title: str, source: str, year: int | None, claim: str, text: str, caption: str) -> None:
+    """One card or passage: title, source and year as the expander's label; the claim highlighted."""
+    with st.expander(f"{title} — {source}" + (f", {year}" if year else "")):
+        if claim:
+            st.info(claim)
+        st.markdown(text)
+        if caption:
+            st.caption(caption)
 
 
 def _upload() -> None:
