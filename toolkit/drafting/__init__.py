@@ -69,12 +69,17 @@ def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0,
           retriever=None, chat_model=None, timeout: float | None = None) -> Draft:
     """Draft one artefact, checked. With a chat model the model writes; on failure the composer's draft stands,
     with a notice saying why."""
-    lang = brief.draft_lang(lang)
+    return recheck(_write(kind, brief, brief.draft_lang(lang), variant, wave, retriever, chat_model, timeout),
+                   brief)
+
+
+def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout) -> Draft:
+    """The draft before checks: the composer's, or the model's with the composer's as fallback."""
     retriever = retriever or default_retriever()
     result = compose(kind, brief, lang, retriever, variant, wave)
     if chat_model is not None:
         result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
-    return recheck(result, brief)
+    return result
 
 
 def _with_model(kind, brief, lang, retriever, chat_model, base: Draft, timeout) -> Draft:
@@ -112,30 +117,29 @@ def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, 
     """A copy of `current` where only the section, FAQ item or survey item `key` is written anew.
 
     Everything else, including the user's edits, stays as it is."""
-    fresh = draft(current.kind, brief, lang=current.lang, variant=variant, wave=current.wave or "before",
-                  retriever=retriever, chat_model=chat_model, timeout=timeout)
+    fresh = _write(current.kind, brief, current.lang, variant, current.wave or "before", retriever, chat_model,
+                   timeout)  # checked once, below, on the merged result
     result = current.model_copy(deep=True)
     citations = list(result.citations)
     remap = _remapper(fresh.citations, citations)
     replaced = False
+    new_section = next((s for s in fresh.sections if s.key == key), None)
+    new_item = next((it for it in fresh.items if it.key == key), None)
+    new_question = next((q for q in fresh.questions if q.key == key), None)
     for i, section in enumerate(result.sections):
-        new = next((s for s in fresh.sections if s.key == key), None)
-        if section.key == key and new is not None:
-            new = new.model_copy(deep=True)
-            new.paragraphs = [remap(p) for p in new.paragraphs]
-            new.bullets = [remap(b) for b in new.bullets]
-            new.numbered = [remap(b) for b in new.numbered]
-            result.sections[i] = new
+        if section.key == key and new_section is not None:
+            result.sections[i] = new_section.model_copy(update={
+                "paragraphs": [remap(p) for p in new_section.paragraphs],
+                "bullets": [remap(b) for b in new_section.bullets],
+                "numbered": [remap(n) for n in new_section.numbered]}, deep=True)
             replaced = True
     for i, item in enumerate(result.items):
-        new = next((it for it in fresh.items if it.key == key), None)
-        if item.key == key and new is not None:
-            result.items[i] = new.model_copy(update={"answer": remap(new.answer)})
+        if item.key == key and new_item is not None:
+            result.items[i] = new_item.model_copy(update={"answer": remap(new_item.answer)})
             replaced = True
     for i, question in enumerate(result.questions):
-        new = next((q for q in fresh.questions if q.key == key), None)
-        if question.key == key and new is not None:
-            result.questions[i] = new.model_copy()
+        if question.key == key and new_question is not None:
+            result.questions[i] = new_question.model_copy()
             replaced = True
     if not replaced:
         raise KeyError(key)
