@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Lang = Literal["en", "nl", "sv"]
+LANGS: tuple[str, ...] = ("en", "nl", "sv")  # every language the toolkit drafts in, in this order
 DraftKind = Literal["story", "faq", "survey", "plan"]
 DRAFT_KINDS: tuple[str, ...] = ("story", "faq", "survey", "plan")
 
@@ -73,6 +74,7 @@ class SurveyQuestion(BaseModel):
     options: list[str] = Field(default_factory=list)  # likert: 5 labels; nps: "0".."10"; open: []
     dimension: str  # stable dimension key, e.g. "purpose", "trust"
     dimension_label: str = ""  # the dimension's name in the survey's language
+    reverse: bool = False  # likert: agreeing is unfavourable ("I worry about my job"); scoring flips it
     custom: bool = False
     edited: bool = False
 

@@ -57,6 +57,8 @@ ITEMS: tuple[tuple[str, str, str], ...] = (
     ("open_1", "open", "open"),
     ("open_2", "open", "open"),
 )
+# Items where agreeing is the unfavourable answer (a worry, stress): scoring reads them reversed.
+REVERSE_ITEMS: frozenset[str] = frozenset({"job_security_2", "workload_2"})
 SECONDS_PER_ITEM = {"likert": 20, "nps": 20, "open": 60}
 CARDS = {"design": ("survey-design-rules",), "waves": ("pulse-survey-waves",), "enps": ("enps",)}
 
@@ -111,7 +113,8 @@ def _question(blocks: Blocks, key: str, kind: str, dimension: str) -> SurveyQues
     if not text:
         raise ValueError(f"templates/{blocks.lang}/survey.yaml has no wording for {key} ({blocks.wave})")
     return SurveyQuestion(key=key, text=text, type=kind, options=options_for(kind, blocks.lang),
-                          dimension=dimension, dimension_label=dimension_label(dimension, blocks.lang))
+                          dimension=dimension, dimension_label=dimension_label(dimension, blocks.lang),
+                          reverse=key in REVERSE_ITEMS)
 
 
 def _about(blocks: Blocks, guidance: Guidance, lang: str) -> Section:
