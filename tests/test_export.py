@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from export_samples import LOCALISED, SCALES, TEXT, sample
 
 from toolkit import export
+from toolkit.export.layout import time_range
 from toolkit.models import Citation, Draft, FaqItem, Section, SurveyQuestion, TimelineEntry, WorkshopBlock
 
 LANGS = ("en", "nl", "sv")
@@ -232,9 +233,9 @@ def test_plan_timeline_and_workshop_tables(lang):
 
 
 def test_time_range_handles_dots_and_nonsense():
-    assert export._time_range("13.30", 45) == "13.30\u201314.15"
-    assert export._time_range("later", 30) == "later"
-    assert export._time_range("23:30", 60) == "23:30\u201300:30"
+    assert time_range("13.30", 45) == "13.30\u201314.15"
+    assert time_range("later", 30) == "later"
+    assert time_range("23:30", 60) == "23:30\u201300:30"
 
 
 # ------------------------------------------------------------------------------------------------ findings
