@@ -40,6 +40,7 @@ class Parser(argparse.ArgumentParser):
 
 @dataclass(frozen=True)
 class Command:
+    """One subcommand: its name and help, how it adds its arguments, what it runs."""
     name: str
     help: str
     configure: Callable[[argparse.ArgumentParser], None]

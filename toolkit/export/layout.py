@@ -50,11 +50,13 @@ def layout_for(kind: str) -> Layout:
 
 @layout("story")
 def story(w: Writer) -> None:
+    """The purpose story: its sections."""
     w.sections()
 
 
 @layout("faq")
 def faq(w: Writer) -> None:
+    """Sections, then each question as a heading with its answer below."""
     w.sections()
     items = [item for item in w.draft.items if one_line(item.question) or one_line(item.answer)]
     if items:
@@ -172,6 +174,7 @@ def _runs_of_same_scale(questions: list[SurveyQuestion]) -> list[list[SurveyQues
 
 @layout("plan")
 def plan(w: Writer) -> None:
+    """Sections, then the timeline table and the workshop agenda."""
     w.sections()
     if w.draft.timeline:
         w.heading(w._("Timeline"), 1)
@@ -182,6 +185,7 @@ def plan(w: Writer) -> None:
 
 
 def timeline_table(w: Writer) -> None:
+    """Date, touchpoint, sender, audience and channel per row, columns wide enough for their words."""
     _ = w._
     header = [_("Date"), _("Touchpoint"), _("Sender"), _("Audience"), _("Channel")]
     rows = [[entry.date_label or long_date(entry.date, w.draft.lang), entry.touchpoint, entry.sender,
@@ -195,6 +199,7 @@ def timeline_table(w: Writer) -> None:
 
 
 def workshop_table(w: Writer) -> None:
+    """Time range, duration and activity per block, then the total time."""
     _ = w._
     header = [_("Time"), _("Duration"), _("Activity")]
     times = [time_range(block.start, block.minutes) for block in w.draft.workshop]

@@ -24,6 +24,7 @@ _DEFAULT_TEXT_WIDTH = 9070  # twips: A4 with 2.5 cm margins
 
 
 def has_style(doc: DocxDocument, name: str) -> bool:
+    """Whether the document defines a style called `name`."""
     try:
         doc.styles[name]
     except KeyError:
@@ -177,6 +178,7 @@ def add_run(parent, text: str, bold: bool = False) -> None:
 
 
 def bookmark_name(number: int) -> str:
+    """The bookmark of source `number`, which a `[n]` mark links to."""
     return f"_Source{number}"  # a leading underscore keeps it out of Word's bookmark list
 
 
@@ -238,6 +240,7 @@ def finish_rows(table: Table) -> None:
 
 
 def repeat_header(row) -> None:
+    """Repeat this row at the top of every page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
 
@@ -257,6 +260,7 @@ def table_borders(table: Table) -> None:
 
 
 def center(cell: _Cell, size: float | None = None) -> None:
+    """Centre a cell's text (at `size` points when given), also vertically."""
     for paragraph in cell.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if size:
@@ -308,6 +312,7 @@ def narrow_margins(cell: _Cell) -> None:
 
 
 def valign(cell: _Cell) -> None:
+    """Centre a cell's content vertically."""
     tc_pr = cell._tc.get_or_add_tcPr()
     if tc_pr.find(qn("w:vAlign")) is None:
         valign = OxmlElement("w:vAlign")

@@ -69,6 +69,7 @@ def subject(kind: str, lang: str) -> str:
 
 
 def document_title(draft: Draft) -> str:
+    """The draft's title, else the artefact's name in the draft's language."""
     return one_line(draft.title) or subject(draft.kind, draft.lang)
 
 
@@ -81,6 +82,7 @@ def document_subtitle(draft: Draft) -> str:
 
 
 def long_date(value: str, lang: str) -> str:
+    """An ISO date written out in `lang` ("1 maart 2026"); any other value as it is."""
     value = one_line(value)
     try:
         return format_long_date(date.fromisoformat(value), lang)
@@ -139,11 +141,13 @@ class Writer:
         return self.styles[key]
 
     def apply_style(self, paragraph: Paragraph, name: str) -> None:
+        """Give the paragraph style `name` (or its fallback)."""
         style_id = self.style_id(name)
         if style_id:
             paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
 
     def new_paragraph(self, style: str = "Normal", container=None) -> Paragraph:
+        """An empty paragraph at the end of the body, or of `container` (a table cell)."""
         if container is None:
             # Insert before the body's sectPr ourselves: python-docx searches the whole body for it every time.
             element = OxmlElement("w:p")
@@ -159,11 +163,13 @@ class Writer:
         return paragraph
 
     def paragraph(self, text: str, style: str = "Normal", container=None) -> Paragraph:
+        """A paragraph with `text` (bold spans and citation links included)."""
         paragraph = self.new_paragraph(style, container)
         self.runs(paragraph, text)
         return paragraph
 
     def heading(self, text: str, level: int = 1) -> Paragraph | None:
+        """A heading; bold and kept with the next paragraph when the reference lacks the heading style."""
         text = one_line(text)
         if not text:
             return None
@@ -212,6 +218,7 @@ class Writer:
                     self.paragraph("\n".join(line.strip() for line in run))
 
     def list_items(self, items: list[str], ordered: bool) -> None:
+        """A bulleted or numbered list of its own (a numbered one starts at 1)."""
         items = [item for item in items if clean_text(item).strip()]
         if not items:
             return
@@ -224,6 +231,7 @@ class Writer:
             num_pr.get_or_add_numId().val = num_id
 
     def sections(self) -> None:
+        """Every section: heading, paragraphs, bullets, numbered steps."""
         for section in self.draft.sections:
             self.heading(section.heading, 1)
             for text in section.paragraphs:
@@ -235,6 +243,7 @@ class Writer:
     # -- tables
 
     def table(self, header: list[str], widths: list[int]) -> Table:
+        """A table with a repeated header row and fixed column widths (twips)."""
         table = self.doc.add_table(rows=1, cols=len(header))
         style = self.style("Toolkit Table")
         if style:
@@ -250,6 +259,7 @@ class Writer:
         return table
 
     def cell_text(self, cell: _Cell, text: str, style: str = "Table Text", bold: bool = False) -> None:
+        """Write `text` into the cell's first paragraph."""
         paragraph = cell.paragraphs[0]
         self.apply_style(paragraph, style)
         self.runs(paragraph, text, bold=bold)
@@ -257,6 +267,7 @@ class Writer:
     # -- end matter
 
     def sources(self) -> None:
+        """The numbered source list, each entry a bookmark the `[n]` marks link to."""
         if not self.draft.citations:
             return
         self.heading(self._("Sources"), 1)
@@ -273,6 +284,7 @@ class Writer:
             paragraph._p.append(end)
 
     def findings(self, findings: list[Finding], notices: list[str]) -> None:
+        """The appendix for the author: notices, then one table row per finding."""
         _ = self._
         heading = self.heading(_("Appendix: quality checks"), 1)
         heading.paragraph_format.page_break_before = True
@@ -290,6 +302,7 @@ class Writer:
         finish_rows(table)
 
     def finding_row(self, table: Table, finding: Finding) -> None:
+        """One finding: check and severity, message and where, how to fix."""
         _ = self._
         cells = table.add_row().cells
         self.cell_text(cells[0], _(_CHECK_NAMES.get(finding.check, finding.check)), bold=True)
