@@ -89,6 +89,23 @@ def test_an_empty_draft_still_exports(kind):
     assert doc.core_properties.title == export.subject(kind, "sv")
 
 
+def test_every_kind_has_a_layout_and_a_registered_layout_writes_the_body(monkeypatch):
+    from toolkit.models import DRAFT_KINDS
+
+    assert set(DRAFT_KINDS) <= set(export.LAYOUTS)
+
+    def notice_board(writer):
+        writer.heading("Notice board", 1)
+        writer.paragraph("Pinned: the first week [1].")
+
+    monkeypatch.setitem(export.LAYOUTS, "faq", notice_board)
+    doc = reopen(export.to_docx(sample("faq", "en")))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Notice board" in texts and "Pinned: the first week [1]." in texts
+    assert not any(p.style.name == "Heading 2" for p in doc.paragraphs)  # the FAQ's questions are not written
+    assert "Sources" in texts  # title, subtitle and sources stay the writer's
+
+
 def test_author_is_empty_unless_given():
     props = reopen(export.to_docx(sample("story", "en"))).core_properties
     assert props.author == "" and props.last_modified_by == ""
