@@ -231,6 +231,17 @@ def test_derived_dates_are_not_flagged_but_the_same_date_without_derived_is():
     assert checks.check_grounding(story("nl", text, derived=["15 april 2027"]), brief()) == []
 
 
+def test_another_source_of_figures_plugs_into_grounding():
+    draft = story("nl", ["Na de eerste peiling zegt 72% van de collega's dat het helpt."])
+    assert len(checks.check_grounding(draft, brief())) == 1
+
+    def survey_results(draft, brief):
+        return ["Eerste peiling: 72 % vindt dat KlantAssist helpt."]
+
+    assert checks.check_grounding(draft, brief(), sources=(*checks.SOURCES, survey_results)) == []
+    assert len(checks.check_grounding(draft, brief(), sources=checks.SOURCES)) == 1
+
+
 def test_citation_marks_must_resolve_and_are_not_figures():
     draft = story("en", ["Teams work faster with help [1]. Staff want a say [3]."],
                   citations=[Citation(id="c1", title="Study", source="Institute", text="Teams work faster.")])

@@ -11,7 +11,8 @@ import sys
 import pytest
 from test_knowledge import ENGLISH, make_docx
 
-from toolkit.cli import COMMANDS, ProgressPrinter, main, register
+from toolkit.cli import COMMANDS, main, register
+from toolkit.cli.common import ProgressPrinter
 from toolkit.settings import PROJECT_ROOT
 
 

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from export_samples import LOCALISED, SCALES, TEXT, sample
 
 from toolkit import export
+from toolkit.export.layout import time_range
 from toolkit.models import Citation, Draft, FaqItem, Section, SurveyQuestion, TimelineEntry, WorkshopBlock
 
 LANGS = ("en", "nl", "sv")
@@ -86,6 +87,23 @@ def test_an_empty_draft_still_exports(kind):
     doc = reopen(export.to_docx(Draft(kind=kind, lang="sv", title=""), include_findings=True))
     assert doc.paragraphs[0].text == export.subject(kind, "sv")
     assert doc.core_properties.title == export.subject(kind, "sv")
+
+
+def test_every_kind_has_a_layout_and_a_registered_layout_writes_the_body(monkeypatch):
+    from toolkit.models import DRAFT_KINDS
+
+    assert set(DRAFT_KINDS) <= set(export.LAYOUTS)
+
+    def notice_board(writer):
+        writer.heading("Notice board", 1)
+        writer.paragraph("Pinned: the first week [1].")
+
+    monkeypatch.setitem(export.LAYOUTS, "faq", notice_board)
+    doc = reopen(export.to_docx(sample("faq", "en")))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Notice board" in texts and "Pinned: the first week [1]." in texts
+    assert not any(p.style.name == "Heading 2" for p in doc.paragraphs)  # the FAQ's questions are not written
+    assert "Sources" in texts  # title, subtitle and sources stay the writer's
 
 
 def test_author_is_empty_unless_given():
@@ -232,9 +250,9 @@ def test_plan_timeline_and_workshop_tables(lang):
 
 
 def test_time_range_handles_dots_and_nonsense():
-    assert export._time_range("13.30", 45) == "13.30\u201314.15"
-    assert export._time_range("later", 30) == "later"
-    assert export._time_range("23:30", 60) == "23:30\u201300:30"
+    assert time_range("13.30", 45) == "13.30\u201314.15"
+    assert time_range("later", 30) == "later"
+    assert time_range("23:30", 60) == "23:30\u201300:30"
 
 
 # ------------------------------------------------------------------------------------------------ findings

@@ -1,4 +1,4 @@
-"""`python -m toolkit`: the command line (see toolkit/cli.py)."""
+"""`python -m toolkit`: the command line (see toolkit/cli/__init__.py)."""
 
 from toolkit.cli import main
 

@@ -8,7 +8,7 @@ environment variable or from the `api_key` argument (the UI passes Streamlit sec
 
 Errors: `LLMConfigError` (the settings cannot give a working model) and `LLMWriteError` (a call failed: time-out,
 no connection, an error reply, an unreadable or unusable answer). Both are `LLMError`; the drafting facade catches
-`LLMError` and lets the offline composer write, with `fallback_notice()` from `toolkit.drafting.llm_writer`.
+`LLMWriteError` and lets the offline composer write, with `fallback_notice()` from `toolkit.drafting.llm_writer`.
 """
 
 from __future__ import annotations

@@ -7,16 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from toolkit import cli
-from toolkit.cli import UsageError
-from toolkit.models import DRAFT_KINDS
+from toolkit.cli import EXIT_OK, UsageError, register
+from toolkit.cli.common import check_output_path, ensure_indexed, open_chat_model, open_retriever, read_brief
+from toolkit.models import DRAFT_KINDS, LANGS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The `draft` subcommand's arguments."""
     parser.add_argument("kind", choices=DRAFT_KINDS)
     parser.add_argument("--brief", required=True, help="the rollout brief (YAML or JSON)")
-    parser.add_argument("--lang", choices=("en", "nl", "sv"), help="document language (default: the brief's)")
+    parser.add_argument("--lang", choices=LANGS, help="document language (default: the brief's)")
     parser.add_argument("--variant", type=int, default=0, help="another wording: 1, 2, ...")
     parser.add_argument("--wave", choices=("before", "during", "after"), default="before",
                         help="survey wave (survey only)")
@@ -29,25 +29,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Draft, then print (text or JSON) and write the files asked for."""
     from toolkit import drafting, export
-    from toolkit.brief import BriefError, load_brief
-    from toolkit.llm import LLMConfigError, chat_model
 
     if args.variant < 0:
         raise UsageError("--variant must be 0 or more")
-    for option in ("out", "csv"):
-        _check_target(getattr(args, option), ".docx" if option == "out" else ".csv")
+    check_output_path(args.out, ".docx")
+    check_output_path(args.csv, ".csv")
     if args.csv and args.kind != "survey":
         raise UsageError("--csv is only for the survey")
-    try:
-        brief = load_brief(args.brief, args.lang)
-    except BriefError as error:
-        raise UsageError(str(error)) from None
-    retriever = cli._open_retriever()
-    cli._ensure_indexed(retriever)
-    try:
-        model = chat_model(retriever.settings)
-    except LLMConfigError as error:
-        raise UsageError(str(error)) from None
+    brief = read_brief(args.brief, args.lang)
+    retriever = open_retriever()
+    ensure_indexed(retriever)
+    model = open_chat_model(retriever.settings)
     result = drafting.draft(args.kind, brief, lang=args.lang, variant=args.variant, wave=args.wave,
                             retriever=retriever, chat_model=model, timeout=retriever.settings.llm_timeout)
     if args.out:
@@ -63,17 +55,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"! {notice}", file=sys.stderr)
         if args.out:
             print(f"Wrote {args.out}", file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
-def _check_target(path: str | None, suffix: str) -> None:
-    if not path:
-        return
-    target = Path(path)
-    if target.suffix.lower() != suffix:
-        raise UsageError(f"{path}: the file name must end in {suffix}")
-    if not target.parent.exists() and str(target.parent) not in ("", "."):
-        raise UsageError(f"{path}: the folder {target.parent} does not exist")
-
-
-cli.register("draft", "draft a purpose story, FAQ, pulse survey or plan from a brief", configure, run)
+register("draft", "draft a purpose story, FAQ, pulse survey or plan from a brief", configure, run)

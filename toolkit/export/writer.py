@@ -1,0 +1,330 @@
+"""The writer every layout uses: styles, paragraphs, headings, lists, tables, sources and the findings appendix.
+
+Every string passes `clean_text` first, so an export never fails on user text; `**bold**` spans become bold and
+`[n]` marks link to source n. What goes where for one kind of draft is that kind's layout (`toolkit.export.layout`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from datetime import date
+
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from toolkit.export.reference import copy_default_style
+from toolkit.export.wordxml import (
+    Numbering,
+    add_run,
+    bookmark_name,
+    finish_rows,
+    has_style,
+    repeat_header,
+    set_widths,
+    table_borders,
+    usable_width,
+    valign,
+)
+from toolkit.i18n import format_long_date, translator
+from toolkit.models import Citation, Draft, Finding
+from toolkit.text import clean_text, one_line
+
+_MARK = re.compile(r"(\*\*[^*\n]+?\*\*|\[\d{1,3}\])")
+_BULLET_LINE = re.compile(r"^\s*[-*\u2022]\s+(.*)$")
+_NUMBER_LINE = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
+_SUBJECTS = {
+    "story": "Purpose story",
+    "faq": "Frequently asked questions",
+    "survey": "Pulse survey",
+    "plan": "Communication plan and workshop",
+}
+_CHECK_NAMES = {
+    "language": "Language",
+    "register": "Form of address",
+    "readability": "Readability",
+    "grounding": "Grounding",
+    "survey": "Survey items",
+}
+_SEVERITIES = {"info": "Information", "warning": "Warning", "error": "Error"}
+# Where a reference lacks a style and the default reference cannot supply it either.
+_STYLE_FALLBACKS = {
+    "List Bullet": "List Paragraph",
+    "List Number": "List Paragraph",
+    "Bibliography": "Normal",
+    "Table Text": "Normal",
+    "Table Heading": "Table Text",
+    "Toolkit Table": "Table Grid",
+}
+
+
+def subject(kind: str, lang: str) -> str:
+    """The artefact's name in `lang` ("Purpose story", "Pulse survey", ...), used as the document subject."""
+    return translator(lang)(_SUBJECTS.get(kind, kind))
+
+
+def document_title(draft: Draft) -> str:
+    """The draft's title, else the artefact's name in the draft's language."""
+    return one_line(draft.title) or subject(draft.kind, draft.lang)
+
+
+def document_subtitle(draft: Draft) -> str:
+    """The draft's own subtitle, else organisation · AI tool · long date in the draft's locale."""
+    if one_line(draft.subtitle):
+        return one_line(draft.subtitle)
+    parts = [one_line(draft.organisation), one_line(draft.ai_tool), long_date(draft.date, draft.lang)]
+    return " \u00b7 ".join(part for part in parts if part)
+
+
+def long_date(value: str, lang: str) -> str:
+    """An ISO date written out in `lang` ("1 maart 2026"); any other value as it is."""
+    value = one_line(value)
+    try:
+        return format_long_date(date.fromisoformat(value), lang)
+    except ValueError:
+        return value
+
+
+class Writer:
+    """Writes one draft into an emptied reference document."""
+
+    def __init__(self, doc: DocxDocument, draft: Draft) -> None:
+        self.doc = doc
+        self.draft = draft
+        self._ = translator(draft.lang)
+        self.numbering = Numbering(doc)
+        self.styles: dict[str, str | None] = {}
+        self.citations = len(draft.citations)
+        self.text_width = usable_width(doc)
+        self.sect_pr = doc.element.body.find(qn("w:sectPr"))
+
+    # -- entry point
+
+    def write(self, layout: Callable[[Writer], None], include_findings: bool) -> None:
+        """Title and subtitle, then the kind's `layout` (see `toolkit.export.layout`), then sources and findings."""
+        self.paragraph(document_title(self.draft), "Title")
+        subtitle = document_subtitle(self.draft)
+        if subtitle:
+            self.paragraph(subtitle, "Subtitle")
+        layout(self)
+        self.sources()
+        if include_findings:
+            self.findings(self.draft.checks, self.draft.notices)
+
+    # -- styles and basic blocks
+
+    def style(self, name: str) -> str | None:
+        """`name` if the document has (or can get) it, else its fallback, else None (the default style)."""
+        if name not in self.styles:
+            self.styles[name] = self._resolve_style(name)
+        return self.styles[name]
+
+    def _resolve_style(self, name: str) -> str | None:
+        if has_style(self.doc, name) or copy_default_style(self.doc, name):
+            return name
+        fallback = _STYLE_FALLBACKS.get(name)
+        if fallback:
+            return self.style(fallback)
+        return None if name == "Normal" else self.style("Normal")
+
+    def style_id(self, name: str) -> str | None:
+        """The style id to write into w:pStyle (looked up once; python-docx would search on every paragraph)."""
+        key = "id:" + name
+        if key not in self.styles:
+            resolved = self.style(name)
+            self.styles[key] = self.doc.styles[resolved].style_id if resolved else None
+        return self.styles[key]
+
+    def apply_style(self, paragraph: Paragraph, name: str) -> None:
+        """Give the paragraph style `name` (or its fallback)."""
+        style_id = self.style_id(name)
+        if style_id:
+            paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+
+    def new_paragraph(self, style: str = "Normal", container=None) -> Paragraph:
+        """An empty paragraph at the end of the body, or of `container` (a table cell)."""
+        if container is None:
+            # Insert before the body's sectPr ourselves: python-docx searches the whole body for it every time.
+            element = OxmlElement("w:p")
+            if self.sect_pr is not None:
+                self.sect_pr.addprevious(element)
+            else:
+                self.doc.element.body.append(element)
+            paragraph = Paragraph(element, self.doc._body)
+        else:
+            paragraph = container.add_paragraph()
+        if style != "Normal":
+            self.apply_style(paragraph, style)
+        return paragraph
+
+    def paragraph(self, text: str, style: str = "Normal", container=None) -> Paragraph:
+        """A paragraph with `text` (bold spans and citation links included)."""
+        paragraph = self.new_paragraph(style, container)
+        self.runs(paragraph, text)
+        return paragraph
+
+    def heading(self, text: str, level: int = 1) -> Paragraph | None:
+        """A heading; bold and kept with the next paragraph when the reference lacks the heading style."""
+        text = one_line(text)
+        if not text:
+            return None
+        paragraph = self.new_paragraph(f"Heading {level}")
+        add_run(paragraph._p, text)
+        if self.style(f"Heading {level}") != f"Heading {level}":
+            paragraph.runs[0].bold = True
+            paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
+    def runs(self, paragraph: Paragraph, text: str, bold: bool = False) -> None:
+        """Add `text` as runs: **bold** spans become bold, [n] marks link to source n."""
+        text = clean_text(text).strip()
+        for piece in _MARK.split(text):
+            if not piece:
+                continue
+            if piece.startswith("**") and piece.endswith("**") and len(piece) > 4:
+                add_run(paragraph._p, piece[2:-2], bold=True)
+            elif piece.startswith("[") and self._is_citation(piece):
+                self._citation_link(paragraph, piece)
+            else:
+                add_run(paragraph._p, piece, bold=bold)
+
+    def _is_citation(self, mark: str) -> bool:
+        return mark[1:-1].isdigit() and 1 <= int(mark[1:-1]) <= self.citations
+
+    def _citation_link(self, paragraph: Paragraph, mark: str) -> None:
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), bookmark_name(int(mark[1:-1])))
+        link.set(qn("w:history"), "1")
+        paragraph._p.append(link)
+        add_run(link, mark)
+
+    def block(self, text: str) -> None:
+        """Free text: blank lines separate paragraphs; runs of "- " lines become a bulleted and of "1. " lines a
+        numbered list, also when they follow a sentence directly."""
+        for chunk in re.split(r"\n\s*\n", clean_text(text).strip()):
+            lines = [line for line in chunk.split("\n") if line.strip()]
+            for kind, run in itertools.groupby(lines, key=_line_kind):
+                run = list(run)
+                if kind == "bullet":
+                    self.list_items([_BULLET_LINE.match(line).group(1) for line in run], ordered=False)
+                elif kind == "number" and len(run) > 1:
+                    self.list_items([_NUMBER_LINE.match(line).group(1) for line in run], ordered=True)
+                else:
+                    self.paragraph("\n".join(line.strip() for line in run))
+
+    def list_items(self, items: list[str], ordered: bool) -> None:
+        """A bulleted or numbered list of its own (a numbered one starts at 1)."""
+        items = [item for item in items if clean_text(item).strip()]
+        if not items:
+            return
+        num_id = self.numbering.new_list(ordered)
+        style = "List Number" if ordered else "List Bullet"
+        for item in items:
+            paragraph = self.paragraph(item, style)
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = num_id
+
+    def sections(self) -> None:
+        """Every section: heading, paragraphs, bullets, numbered steps."""
+        for section in self.draft.sections:
+            self.heading(section.heading, 1)
+            for text in section.paragraphs:
+                self.block(text)
+            self.list_items(section.bullets, ordered=False)
+            self.list_items(section.numbered, ordered=True)
+
+
+    # -- tables
+
+    def table(self, header: list[str], widths: list[int]) -> Table:
+        """A table with a repeated header row and fixed column widths (twips)."""
+        table = self.doc.add_table(rows=1, cols=len(header))
+        style = self.style("Toolkit Table")
+        if style:
+            table.style = self.doc.styles[style]
+        else:
+            table_borders(table)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        set_widths(table, widths)
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            self.cell_text(cell, text, style="Table Heading", bold=True)
+            valign(cell)
+        repeat_header(table.rows[0])
+        return table
+
+    def cell_text(self, cell: _Cell, text: str, style: str = "Table Text", bold: bool = False) -> None:
+        """Write `text` into the cell's first paragraph."""
+        paragraph = cell.paragraphs[0]
+        self.apply_style(paragraph, style)
+        self.runs(paragraph, text, bold=bold)
+
+    # -- end matter
+
+    def sources(self) -> None:
+        """The numbered source list, each entry a bookmark the `[n]` marks link to."""
+        if not self.draft.citations:
+            return
+        self.heading(self._("Sources"), 1)
+        for number, citation in enumerate(self.draft.citations, start=1):
+            paragraph = self.new_paragraph("Bibliography")
+            start = OxmlElement("w:bookmarkStart")
+            start.set(qn("w:id"), str(9000 + number))
+            start.set(qn("w:name"), bookmark_name(number))
+            paragraph._p.append(start)
+            paragraph.add_run(f"[{number}]\t")
+            self.runs(paragraph, _source_line(citation))
+            end = OxmlElement("w:bookmarkEnd")
+            end.set(qn("w:id"), str(9000 + number))
+            paragraph._p.append(end)
+
+    def findings(self, findings: list[Finding], notices: list[str]) -> None:
+        """The appendix for the author: notices, then one table row per finding."""
+        _ = self._
+        heading = self.heading(_("Appendix: quality checks"), 1)
+        heading.paragraph_format.page_break_before = True
+        self.paragraph(_("These checks were run on the draft. They are for the author and are not part of "
+                         "the message to staff."))
+        self.list_items(notices, ordered=False)
+        if not findings:
+            self.paragraph(_("No findings."))
+            return
+        widths = [int(self.text_width * 0.24), int(self.text_width * 0.46), 0]
+        widths[2] = self.text_width - widths[0] - widths[1]
+        table = self.table([_("Check"), _("Finding"), _("How to fix")], widths)
+        for finding in findings:
+            self.finding_row(table, finding)
+        finish_rows(table)
+
+    def finding_row(self, table: Table, finding: Finding) -> None:
+        """One finding: check and severity, message and where, how to fix."""
+        _ = self._
+        cells = table.add_row().cells
+        self.cell_text(cells[0], _(_CHECK_NAMES.get(finding.check, finding.check)), bold=True)
+        status = _(_SEVERITIES.get(finding.severity, finding.severity))
+        if finding.score is not None:
+            status += " \u00b7 " + _("score {score}", score=f"{finding.score:.0f}")
+        self.paragraph(status, "Table Text", container=cells[0])
+        self.cell_text(cells[1], finding.message)
+        if one_line(finding.where):
+            self.paragraph(_("Where: {where}", where=one_line(finding.where)), "Table Text", container=cells[1])
+        self.cell_text(cells[2], finding.fix)
+
+
+def _line_kind(line: str) -> str:
+    if _BULLET_LINE.match(line):
+        return "bullet"
+    return "number" if _NUMBER_LINE.match(line) else "text"
+
+
+def _source_line(citation: Citation) -> str:
+    title = one_line(citation.title)
+    publisher = one_line(citation.source)
+    line = f"{title}." if title and not title.endswith((".", "?", "!")) else title
+    tail = ", ".join(part for part in (publisher, str(citation.year) if citation.year else "") if part)
+    return f"{line} {tail}.".strip() if tail else line
