@@ -3,7 +3,7 @@
 Routes (what langchain-openai 1.7, langchain-ollama 1.1 and langchain-anthropic 1.7 (anthropic SDK 2.x) call):
 
 - OpenAI: ``POST /v1/chat/completions`` (JSON, or SSE when the request asks for ``"stream": true``),
-  ``GET /v1/models``.
+  ``GET /v1/models``; Azure OpenAI's ``POST /openai/deployments/{deployment}/chat/completions`` alike.
 - Ollama: ``POST /api/chat`` (NDJSON when ``"stream"`` is true or absent, as ChatOllama sends by default;
   one JSON object otherwise), ``GET /api/tags``, ``GET /api/version``.
 - Anthropic: ``POST /v1/messages`` (one Message object; SSE events when the request asks for ``"stream": true``,
@@ -11,8 +11,15 @@ Routes (what langchain-openai 1.7, langchain-ollama 1.1 and langchain-anthropic 
 
 The test scripts the replies: ``server.reply(text)`` queues the content of the next answers; ``server.mode``
 is ``"ok"`` (answer the queued text, or ``default_reply``), ``"slow"`` (sleep ``delay`` seconds first),
-``"malformed"`` (a body that is not JSON), ``"error"`` (HTTP 500) or ``"auth"`` (HTTP 401, echoing the key
-the client sent, as a careless server might, so tests can prove our messages and logs scrub it).
+``"malformed"`` (a body that is not JSON), ``"error"`` (HTTP 500), ``"auth"`` (HTTP 401, echoing the key
+the client sent, as a careless server might, so tests can prove our messages and logs scrub it) or
+``"plain_only"`` (HTTP 400 naming the parameter for a request with ``response_format`` or ``tools``, as a
+server without structured output does; plain requests are answered).
+
+Structured output: an OpenAI request with ``tools`` or an Anthropic one with ``tools`` is answered with a call
+of the first tool, its arguments the queued text, when that text is a JSON object (a model that ignores the
+tool answers in text otherwise). ``response_format`` (OpenAI) and a ``format`` schema (Ollama) get the queued
+text as the content, as a server that constrains its output to the schema would.
 Every request is recorded in ``server.requests`` (method, path, headers, parsed body) so tests can inspect prompts and headers.
 
 Bound to 127.0.0.1 on a port the OS chooses, served from a daemon thread: safe under pytest-xdist.
@@ -29,6 +36,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 CHAT_PATHS = ("/v1/chat/completions", "/api/chat", "/v1/messages")
+AZURE_CHAT = "/chat/completions"  # Azure OpenAI: /openai/deployments/{deployment}/chat/completions
+
+
+def is_chat(path: str) -> bool:
+    return path in CHAT_PATHS or (path.startswith("/openai/deployments/") and path.endswith(AZURE_CHAT))
 
 
 @dataclass
@@ -79,7 +91,7 @@ class FakeLLMServer:
         return f"http://{host}:{port}"
 
     def chat_requests(self) -> list[Request]:
-        return [r for r in self.requests if r.path in CHAT_PATHS]
+        return [r for r in self.requests if is_chat(r.path)]
 
     def start(self) -> FakeLLMServer:
         handler = type("Handler", (_Handler,), {"server_state": self})
@@ -144,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode())
 
-    def _scripted_failure(self, path: str) -> bool:
+    def _scripted_failure(self, path: str, body: Any = None) -> bool:
         """Apply the server's mode; True when the response has been sent already."""
         state = self.server_state
         mode = state.mode  # as scripted when the request arrived
@@ -173,6 +185,12 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "malformed":
             self._send(200, b"<html>this is not JSON", "application/json")
             return True
+        if mode == "plain_only":
+            refused = [k for k in ("response_format", "tools") if isinstance(body, dict) and k in body]
+            if refused:
+                self._json(400, {"error": {"message": f"'{refused[0]}' is not supported by this server",
+                                           "type": "invalid_request_error", "param": refused[0], "code": None}})
+                return True
         return False
 
     # --- routes ---------------------------------------------------------------------------------------
@@ -195,10 +213,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         self._record(body)
         path = self.path.split("?")[0]
-        if path not in CHAT_PATHS:
+        if not is_chat(path):
             self._json(404, {"error": "not found"})
             return
-        if self._scripted_failure(path):
+        if self._scripted_failure(path, body):
             return
         content = self.server_state.next_content()
         wants_stream = isinstance(body, dict) and body.get("stream", path == "/api/chat")
@@ -213,10 +231,15 @@ class _Handler(BaseHTTPRequestHandler):
         model = body.get("model", "fake") if isinstance(body, dict) else "fake"
         created = int(time.time())
         if not stream:
+            message: dict[str, Any] = {"role": "assistant", "content": content}
+            tool = _tool_name(body, "openai")
+            if tool and _json_object(content) is not None:
+                message = {"role": "assistant", "content": None, "tool_calls": [{
+                    "id": "call_fake", "type": "function", "function": {"name": tool, "arguments": content}}]}
             self._json(200, {
                 "id": "chatcmpl-fake", "object": "chat.completion", "created": created, "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                             "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": message,
+                             "finish_reason": "tool_calls" if "tool_calls" in message else "stop"}],
                 "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
             })
             return
@@ -250,6 +273,10 @@ class _Handler(BaseHTTPRequestHandler):
         message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
                    "content": [{"type": "text", "text": content}], "stop_reason": "end_turn",
                    "stop_sequence": None, "usage": usage}
+        tool, arguments = _tool_name(body, "anthropic"), _json_object(content)
+        if tool and arguments is not None and not stream:
+            message.update(content=[{"type": "tool_use", "id": "toolu_fake", "name": tool, "input": arguments}],
+                           stop_reason="tool_use")
         if not stream:
             self._json(200, message)
             return
@@ -268,3 +295,20 @@ class _Handler(BaseHTTPRequestHandler):
                    ("message_stop", {"type": "message_stop"})]
         payload = "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
         self._send(200, payload.encode(), "text/event-stream")
+
+
+def _tool_name(body: Any, api: str) -> str | None:
+    """The name of the first tool a chat request offers (OpenAI or Anthropic shape), or None."""
+    tools = body.get("tools") if isinstance(body, dict) else None
+    if not tools:
+        return None
+    first = tools[0]
+    return first.get("function", {}).get("name") if api == "openai" else first.get("name")
+
+
+def _json_object(text: str) -> dict | None:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

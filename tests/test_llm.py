@@ -8,7 +8,9 @@ import time
 from datetime import date
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from toolkit import llm
 from toolkit.brief import parse_brief
@@ -194,6 +196,124 @@ def test_model_exceptions_are_classified():
 def test_kind_must_match_the_base_draft():
     with pytest.raises(ValueError):
         llm_writer.write("faq", sample_brief(), "nl", sample_hits(), fake("{}"), base=story_base(), timeout=5)
+
+
+# --- structured output ------------------------------------------------------------------------------------
+
+class BadRequest(Exception):
+    """What a provider client raises for an HTTP 400."""
+
+    status_code = 400
+
+
+class ToolFake(GenericFakeChatModel):
+    """A scripted chat model with tool calling, as the providers' models have; records each call's options.
+
+    `refuse` makes a request that carries tools fail the way a server without them does (HTTP 400);
+    `pause` is how long each call takes."""
+
+    calls: list = []
+    refuse: str = ""
+    pause: float = 0.0
+
+    def bind_tools(self, tools, **kwargs):
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self.calls.append(kwargs)
+        time.sleep(self.pause)
+        if self.refuse and "tools" in kwargs:
+            raise BadRequest(self.refuse)
+        return super()._generate(messages, stop, run_manager, **kwargs)
+
+
+def tool_fake(*replies: AIMessage, refuse: str = "", pause: float = 0.0) -> ToolFake:
+    return ToolFake(messages=iter(replies), calls=[], refuse=refuse, pause=pause)
+
+
+def tool_call(data: dict, name: str = "DraftReply") -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": name, "args": data, "id": "call-1"}])
+
+
+@pytest.fixture
+def tools_supported(monkeypatch):
+    """The writer treats the fake like a provider whose structured output is a forced tool call."""
+    monkeypatch.setattr(llm, "structured_method", lambda model: "function_calling")
+
+
+def test_a_structured_reply_from_a_tool_call_becomes_the_draft(tools_supported):
+    model = tool_fake(tool_call(json.loads(story_reply())))
+    result = llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(), timeout=5)
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    assert result.sections[1].paragraphs[0] == "Vanaf 1 maart 2027 vat Hulpje je gesprekken samen [2]."
+    (call,) = model.calls
+    assert [t["function"]["name"] for t in call["tools"]] == ["DraftReply"]
+    assert call["tools"][0]["function"]["parameters"]["properties"].keys() >= {"sections", "items", "questions"}
+
+
+def test_a_tool_call_that_breaks_the_schema_is_invalid(tools_supported):
+    too_long = {"sections": [{"key": "why", "paragraphs": ["x" * (llm_writer.MAX_TEXT + 1)]}]}
+    with pytest.raises(LLMWriteError) as caught:
+        llm_writer.write("story", sample_brief(), "nl", sample_hits(), tool_fake(tool_call(too_long)),
+                         base=story_base(), timeout=5)
+    assert caught.value.reason == "invalid"
+
+
+def test_a_model_that_answers_in_text_despite_the_tool_is_read_as_prompt_json(tools_supported):
+    model = tool_fake(AIMessage(content="Hier is het:\n```json\n" + story_reply() + "\n```"))
+    result = llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(), timeout=5)
+    assert [c.id for c in result.citations] == ["card-1", "card-3"] and len(model.calls) == 1
+
+
+def test_a_refused_structured_output_is_asked_again_with_prompt_json(tools_supported):
+    model = tool_fake(AIMessage(content=story_reply()), refuse="'tools' is not supported by this server")
+    result = llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(), timeout=5)
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    first, second = model.calls
+    assert "tools" in first and "tools" not in second
+
+
+def test_answer_question_retries_a_refused_schema_too(tools_supported):
+    model = tool_fake(AIMessage(content='{"answer": "Nee [2].", "sources": [2]}'),
+                      refuse="response_format json_schema is unavailable for this model")
+    item = llm_writer.answer_question("Luistert Hulpje mee?", sample_brief(), "nl", sample_hits(), model, 5)
+    assert item.answer == "Nee [1]." and item.citations == ["card-2"]
+    assert [t["function"]["name"] for t in model.calls[0]["tools"]] == ["AnswerReply"]
+
+
+def test_other_bad_requests_are_not_retried(tools_supported):
+    model = tool_fake(AIMessage(content=story_reply()), refuse="context length exceeded")
+    with pytest.raises(LLMWriteError) as caught:
+        llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(), timeout=5)
+    assert caught.value.reason == "error" and len(model.calls) == 1
+
+
+def test_the_second_try_keeps_to_the_first_deadline(tools_supported):
+    # each call takes 1.8 s: the second would answer at 3.6 s, inside a fresh 3 s limit but past the first one
+    model = tool_fake(AIMessage(content=story_reply()), refuse="'tools' is not supported", pause=1.8)
+    started = time.monotonic()
+    with pytest.raises(LLMWriteError) as caught:
+        llm_writer.write("story", sample_brief(), "nl", sample_hits(), model, base=story_base(), timeout=3.0)
+    assert caught.value.reason == "timeout" and caught.value.seconds == 3.0 and len(model.calls) == 2
+    assert time.monotonic() - started < 4.5  # the 3 s limit and a margin for a loaded machine
+
+
+def test_structured_output_is_chosen_per_provider():
+    openai = llm.chat_model(Settings(llm_provider="openai", llm_model="gpt-4o-mini"), api_key="sk-test-1234567")
+    local = llm.chat_model(Settings(llm_provider="openai", llm_model="qwen", llm_base_url="http://127.0.0.1:1/v1"))
+    ollama = llm.chat_model(Settings(llm_provider="ollama", llm_model="llama3.2"))
+    anthropic = llm.chat_model(Settings(llm_provider="anthropic", llm_model="claude-x"), api_key="sk-ant-1234567")
+    azure = llm.chat_model(Settings(llm_provider="azure", llm_model="dep", llm_base_url="https://r.openai.azure.com/"),
+                           api_key="azure-key-123")
+    assert [llm.structured_method(m) for m in (openai, local, ollama, anthropic, azure)] == [
+        "json_schema", "function_calling", "json_schema", "function_calling", "json_schema"]
+    assert llm.structured_method(fake("{}")) is None  # anything else: prompt-JSON only
+
+
+def test_rejects_structured_output_reads_status_and_message():
+    assert llm.rejects_structured_output(BadRequest("Unrecognized request argument: response_format"))
+    assert not llm.rejects_structured_output(BadRequest("context length exceeded"))
+    assert not llm.rejects_structured_output(RuntimeError("response_format"))  # no HTTP status: not a refusal
 
 
 # --- the prompt ---------------------------------------------------------------------------------------------
@@ -421,7 +541,43 @@ def test_anthropic_needs_a_key_and_is_built_with_the_real_arguments(monkeypatch)
     assert model.max_tokens == llm.ANTHROPIC_MAX_TOKENS and model.streaming is False
     assert model.anthropic_api_url == "https://api.anthropic.com"  # no base URL set: Anthropic itself
     assert llm.model_label(model) == "anthropic:claude-sonnet-4-5"
-    assert llm.json_mode(model) is model  # no JSON switch: the prompt and the parser do the work
+    assert llm.structured_method(model) == "function_calling"  # a forced tool call carries the reply's schema
+
+
+def test_models_are_made_by_langchains_init_chat_model(monkeypatch):
+    import langchain.chat_models
+
+    made = []
+    real = langchain.chat_models.init_chat_model
+
+    def spy(model, **kwargs):
+        made.append((model, kwargs["model_provider"], kwargs.get("max_retries"), kwargs.get("timeout")))
+        return real(model, **kwargs)
+
+    monkeypatch.setattr(langchain.chat_models, "init_chat_model", spy)
+    llm.chat_model(Settings(llm_provider="openai", llm_model="gpt-4o-mini", llm_timeout=9), api_key="sk-t-123456")
+    llm.chat_model(Settings(llm_provider="azure", llm_model="dep", llm_base_url="https://r.openai.azure.com/",
+                            llm_timeout=9), api_key="azure-key-123")
+    llm.chat_model(Settings(llm_provider="anthropic", llm_model="claude-x", llm_timeout=9), api_key="sk-ant-12345")
+    ollama = llm.chat_model(Settings(llm_provider="ollama", llm_model="llama3.2:3b", llm_timeout=9))
+    assert made == [("gpt-4o-mini", "openai", 0, 9.0), ("dep", "azure_openai", 0, 9.0),
+                    ("claude-x", "anthropic", 0, 9.0), ("llama3.2:3b", "ollama", None, None)]
+    assert ollama.model == "llama3.2:3b" and ollama.client_kwargs["timeout"] == 9.0
+
+
+def test_without_one_providers_package_the_others_still_work(monkeypatch):
+    monkeypatch.setitem(sys.modules, "langchain_anthropic", None)  # as on a machine without the package
+    with pytest.raises(llm.LLMConfigError, match="pip install langchain-anthropic"):
+        llm.chat_model(Settings(llm_provider="anthropic", llm_model="claude-x"), api_key="sk-ant-12345")
+    assert type(llm.chat_model(Settings(llm_provider="ollama", llm_model="llama3.2"))).__name__ == "ChatOllama"
+    local = llm.chat_model(Settings(llm_provider="openai", llm_model="qwen", llm_base_url="http://127.0.0.1:1/v1"))
+    assert type(local).__name__ == "ChatOpenAI"
+
+
+def test_without_langchain_itself_the_message_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "langchain.chat_models", None)
+    with pytest.raises(llm.LLMConfigError, match="pip install langchain$"):
+        llm.chat_model(Settings(llm_provider="ollama", llm_model="llama3.2"))
 
 
 def test_anthropic_key_from_argument_and_base_url_for_a_proxy():

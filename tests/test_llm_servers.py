@@ -92,13 +92,15 @@ def test_chat_ollama_writes_a_draft_from_a_streamed_reply(server):
     assert result.sections[2].paragraphs == ["Vragen? Loop binnen bij Eva de Vries."]
     (request,) = server.chat_requests()
     assert request.path == "/api/chat"
-    assert request.body["stream"] is True and request.body["format"] == "json"
+    assert request.body["stream"] is True  # Ollama constrains its output to the reply's schema:
+    assert request.body["format"] == llm_writer.DraftReply.model_json_schema()
     assert request.body["options"]["num_ctx"] == llm.OLLAMA_CONTEXT
     assert '<passage id="2"' in request.prompt_text()
 
 
 def test_chat_anthropic_writes_a_draft_through_the_messages_api(server):
-    # no JSON mode at Anthropic: the prompt asks for JSON and the parser reads it out of chatter and a fence
+    # a model that answers in text despite the forced tool: the prompt asks for JSON and the parser reads it
+    # out of chatter and a fence
     server.reply("Hier is het verhaal als JSON:\n```json\n" + story_reply() + "\n```")
     result = write_story(anthropic_settings(server))
     assert result.engine == "anthropic:fake-model"
@@ -210,6 +212,91 @@ def test_answer_question_through_the_server(server):
     item = llm_writer.answer_question("Luistert Hulpje mee?", sample_brief(), "nl", sample_hits(),
                                       llm.chat_model(ollama_settings(server)), timeout=5)
     assert item.answer == "Nee, Hulpje luistert niet mee [1]." and item.citations == ["card-2"]
+
+
+# --- LangChain's structured output against each server ------------------------------------------------------
+
+@pytest.fixture
+def openai_itself(server, monkeypatch):
+    """Settings for OpenAI itself (no base URL, so its JSON-schema mode is used), its client sent to the fake
+    server through the SDK's own OPENAI_BASE_URL."""
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url + "/v1")
+    monkeypatch.delenv("OPENAI_API_BASE", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    return Settings(llm_provider="openai", llm_model="fake-model", llm_timeout=5.0)
+
+
+def test_openai_itself_gets_the_reply_schema_as_response_format(server, openai_itself):
+    server.reply(story_reply())
+    result = write_story(openai_itself)
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    assert result.sections[1].paragraphs[0].endswith("[2].")
+    (request,) = server.chat_requests()
+    assert request.path == "/v1/chat/completions" and "tools" not in request.body
+    response_format = request.body["response_format"]
+    assert response_format["type"] == "json_schema" and response_format["json_schema"]["name"] == "DraftReply"
+    assert response_format["json_schema"]["schema"] == llm_writer.DraftReply.model_json_schema()
+    assert response_format["json_schema"]["strict"] is False  # strict mode cannot hold defaults and lengths
+
+
+def test_azure_gets_the_reply_schema_as_response_format(server, monkeypatch):
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", SECRET)
+    settings = Settings(llm_provider="azure", llm_model="my-deployment", llm_base_url=server.url, llm_timeout=5.0)
+    server.reply(story_reply())
+    result = write_story(settings)
+    assert [c.id for c in result.citations] == ["card-1", "card-3"] and result.engine == "azure:my-deployment"
+    (request,) = server.chat_requests()
+    assert request.path == "/openai/deployments/my-deployment/chat/completions"
+    assert request.headers["api-key"] == SECRET
+    assert request.body["response_format"]["json_schema"]["name"] == "DraftReply"
+
+
+def test_an_openai_compatible_server_gets_a_forced_tool_call(server):
+    server.reply(story_reply())
+    result = write_story(openai_settings(server))
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    (request,) = server.chat_requests()
+    assert "response_format" not in request.body
+    assert [t["function"]["name"] for t in request.body["tools"]] == ["DraftReply"]
+    assert request.body["tool_choice"]["function"]["name"] == "DraftReply"
+
+
+def test_anthropic_gets_a_forced_tool_and_answers_with_tool_use(server):
+    server.reply(story_reply())
+    result = write_story(anthropic_settings(server))
+    assert [c.id for c in result.citations] == ["card-1", "card-3"]
+    assert result.sections[2].paragraphs == ["Vragen? Loop binnen bij Eva de Vries."]
+    (request,) = server.chat_requests()
+    assert [t["name"] for t in request.body["tools"]] == ["DraftReply"]
+    assert request.body["tool_choice"] == {"type": "tool", "name": "DraftReply"}
+
+
+def test_ollama_answers_a_question_in_the_answer_schema(server):
+    server.reply(json.dumps({"answer": "Nee [2].", "sources": [2]}))
+    item = llm_writer.answer_question("Luistert Hulpje mee?", sample_brief(), "nl", sample_hits(),
+                                      llm.chat_model(ollama_settings(server)), timeout=5)
+    assert item.answer == "Nee [1]." and item.citations == ["card-2"]
+    assert server.chat_requests()[0].body["format"] == llm_writer.AnswerReply.model_json_schema()
+
+
+@pytest.mark.parametrize("settings_for", ["openai_itself", "compatible"])
+def test_a_server_that_rejects_structured_output_is_asked_again_with_prompt_json(server, request, settings_for):
+    settings = request.getfixturevalue("openai_itself") if settings_for == "openai_itself" else openai_settings(server)
+    server.mode = "plain_only"
+    server.reply(story_reply())
+    result = write_story(settings)
+    assert [c.id for c in result.citations] == ["card-1", "card-3"] and result.notices == []
+    first, second = server.chat_requests()
+    assert "response_format" in first.body or "tools" in first.body
+    assert "response_format" not in second.body and "tools" not in second.body
+    assert second.body["messages"] == first.body["messages"]  # the same prompt, which asks for the JSON
+
+
+def test_a_server_error_on_the_structured_request_is_not_retried(server, openai_itself):
+    server.mode = "error"
+    with pytest.raises(LLMWriteError) as caught:
+        write_story(openai_itself)
+    assert caught.value.reason == "error" and len(server.chat_requests()) == 1
 
 
 # --- the connection test on the settings page ---------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The one place that names language-model providers.
 
 `chat_model(settings)` builds a LangChain chat model for the configured provider (Ollama, OpenAI or an
-OpenAI-compatible server, Azure OpenAI, Anthropic) and imports that provider's package only inside its branch,
-so a missing optional package only matters to whoever chooses that provider. Keys come from the provider's usual
+OpenAI-compatible server, Azure OpenAI, Anthropic) with LangChain's `init_chat_model`, and imports that provider's
+package only when it is chosen, so a missing optional package only matters to whoever chooses that provider.
+`structured_method(model)` says how that provider is asked for a reply in a given schema. Keys come from the provider's usual
 environment variable or from the `api_key` argument (the UI passes Streamlit secrets); they are never logged and
 `redact()` scrubs them from any text shown to the user.
 
@@ -14,6 +15,7 @@ no connection, an error reply, an unreadable or unusable answer). Both are `LLME
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import logging
 import os
 import re
@@ -25,6 +27,7 @@ from toolkit.settings import KEY_VARIABLES, Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+    from pydantic import BaseModel
 
 log = logging.getLogger(__name__)
 
@@ -101,62 +104,73 @@ def engine_name(settings: Settings) -> str:
     return "composer" if settings.llm_provider == "none" else f"{settings.llm_provider}:{settings.llm_model}"
 
 
+# Our provider name -> (init_chat_model's provider, the package it imports, a name for messages).
+PROVIDERS = {
+    "ollama": ("ollama", "langchain_ollama", "Ollama"),
+    "openai": ("openai", "langchain_openai", "OpenAI"),
+    "azure": ("azure_openai", "langchain_openai", "Azure"),
+    "anthropic": ("anthropic", "langchain_anthropic", "Anthropic"),
+}
+
+
 def chat_model(settings: Settings, api_key: str | None = None, *, timeout: float | None = None
                ) -> BaseChatModel | None:
-    """The chat model for the configured provider, or None for provider 'none'. Raises LLMConfigError."""
+    """The chat model for the configured provider, or None for provider 'none'. Raises LLMConfigError.
+
+    LangChain's `init_chat_model` builds it from the provider's name and our options (time-out, no retries,
+    base URL, key); the provider's package is imported only here, once that provider is chosen."""
     provider = settings.llm_provider
     if provider == "none":
         return None
-    builders = {"ollama": _ollama, "openai": _openai, "azure": _azure, "anthropic": _anthropic}
-    if provider not in builders:
+    if provider not in PROVIDERS:
         raise LLMConfigError(f"Unknown language-model provider {provider!r}; choose one of: none, "
-                             + ", ".join(builders) + ".")
+                             + ", ".join(PROVIDERS) + ".")
     if not settings.llm_model.strip():
         raise LLMConfigError(f"Set TOOLKIT_LLM_MODEL to the name of the {provider} model to use "
                              "(for Azure, the deployment name).")
-    seconds = float(timeout or settings.llm_timeout)
+    options = _OPTIONS[provider](settings, api_key, float(timeout or settings.llm_timeout))
+    init_chat_model = _factory(provider)
     try:
-        return builders[provider](settings, api_key, seconds)
-    except LLMConfigError:
-        raise
+        return init_chat_model(settings.llm_model, model_provider=PROVIDERS[provider][0], **options)
     except Exception as exc:  # a client that rejects its arguments: say so without leaking a key
         raise LLMConfigError(f"Cannot set up the {provider} model: {exc}") from None
 
 
-def _ollama(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
+def _factory(provider: str):
+    """`init_chat_model`, once the provider's package imports. init_chat_model caches the classes it found, so
+    importlib is asked first: a missing package always gets our message (how to install it), never a traceback."""
+    _, module, label = PROVIDERS[provider]
+    package = module.replace("_", "-")
     try:
-        from langchain_ollama import ChatOllama
+        importlib.import_module(module)
     except ImportError:
-        raise LLMConfigError("The Ollama provider needs the package langchain-ollama: "
-                             "pip install langchain-ollama") from None
-    return ChatOllama(model=settings.llm_model, base_url=settings.llm_base_url or None,
-                      client_kwargs={"timeout": timeout}, num_ctx=OLLAMA_CONTEXT, temperature=0.4)
+        raise LLMConfigError(f"The {label} provider needs the package {package}: pip install {package}") from None
+    try:
+        from langchain.chat_models import init_chat_model
+    except ImportError:
+        raise LLMConfigError("The language-model path needs the package langchain: pip install langchain") from None
+    return init_chat_model
 
 
-def _openai(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
-    try:
-        from langchain_openai import ChatOpenAI
-    except ImportError:
-        raise LLMConfigError("The OpenAI provider needs the package langchain-openai: "
-                             "pip install langchain-openai") from None
+def _ollama(settings: Settings, api_key: str | None, timeout: float) -> dict[str, Any]:
+    return {"base_url": settings.llm_base_url or None, "client_kwargs": {"timeout": timeout},
+            "num_ctx": OLLAMA_CONTEXT, "temperature": 0.4}
+
+
+def _openai(settings: Settings, api_key: str | None, timeout: float) -> dict[str, Any]:
     base_url = settings.llm_base_url.strip() or None
     key = _key("openai", api_key)
     if not key and not base_url:
         raise LLMConfigError("Set OPENAI_API_KEY (or a key in the app's secrets) to use OpenAI, or set "
                              "TOOLKIT_LLM_BASE_URL for a local OpenAI-compatible server.")
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"base_url": base_url, "api_key": key or LOCAL_PLACEHOLDER_KEY, "timeout": timeout,
+                               "max_retries": 0}
     if base_url:  # vLLM, LM Studio and friends speak Chat Completions, not the Responses API
         options["use_responses_api"] = False
-    return ChatOpenAI(model=settings.llm_model, base_url=base_url, api_key=key or LOCAL_PLACEHOLDER_KEY,
-                      timeout=timeout, max_retries=0, **options)
+    return options
 
 
-def _azure(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
-    try:
-        from langchain_openai import AzureChatOpenAI
-    except ImportError:
-        raise LLMConfigError("The Azure provider needs the package langchain-openai: "
-                             "pip install langchain-openai") from None
+def _azure(settings: Settings, api_key: str | None, timeout: float) -> dict[str, Any]:
     endpoint = settings.llm_base_url.strip() or os.environ.get("AZURE_OPENAI_ENDPOINT", "").strip()
     if not endpoint:
         raise LLMConfigError("Set TOOLKIT_LLM_BASE_URL to your Azure OpenAI endpoint, "
@@ -165,38 +179,64 @@ def _azure(settings: Settings, api_key: str | None, timeout: float) -> BaseChatM
     if not key:
         raise LLMConfigError("Set AZURE_OPENAI_API_KEY (or a key in the app's secrets) to use Azure OpenAI.")
     version = os.environ.get("OPENAI_API_VERSION", "").strip() or AZURE_API_VERSION
-    return AzureChatOpenAI(azure_endpoint=endpoint, azure_deployment=settings.llm_model, api_key=key,
-                           api_version=version, timeout=timeout, max_retries=0)
+    return {"azure_endpoint": endpoint, "azure_deployment": settings.llm_model, "api_key": key,
+            "api_version": version, "timeout": timeout, "max_retries": 0}
 
 
-def _anthropic(settings: Settings, api_key: str | None, timeout: float) -> BaseChatModel:
-    try:
-        from langchain_anthropic import ChatAnthropic
-    except ImportError:
-        raise LLMConfigError("The Anthropic provider needs the package langchain-anthropic: "
-                             "pip install langchain-anthropic") from None
+def _anthropic(settings: Settings, api_key: str | None, timeout: float) -> dict[str, Any]:
     key = _key("anthropic", api_key)
     if not key:
         raise LLMConfigError("Set ANTHROPIC_API_KEY (or a key in the app's secrets) to use Anthropic.")
     # base_url: a proxy or gateway (the client appends /v1/messages); unset, the client uses ANTHROPIC_BASE_URL
     # or api.anthropic.com. An explicit max_tokens keeps the request non-streaming-safe on every model.
-    return ChatAnthropic(model=settings.llm_model, api_key=key, base_url=settings.llm_base_url.strip() or None,
-                         timeout=timeout, max_retries=0, max_tokens=ANTHROPIC_MAX_TOKENS)
+    return {"api_key": key, "base_url": settings.llm_base_url.strip() or None, "timeout": timeout,
+            "max_retries": 0, "max_tokens": ANTHROPIC_MAX_TOKENS}
 
 
-def json_mode(model: BaseChatModel) -> Any:
-    """The model bound to its provider's JSON-output switch where that is safe; otherwise unchanged.
+_OPTIONS = {"ollama": _ollama, "openai": _openai, "azure": _azure, "anthropic": _anthropic}
 
-    Ollama takes `format="json"`; OpenAI itself takes `response_format=json_object`. OpenAI-compatible servers
-    differ in what they accept, and Anthropic has no JSON mode, so they rely on the prompt (which asks for one
-    JSON object only) and on the writer's robust parsing (code fences and chatter around the object are fine).
+
+def structured_method(model: Any) -> str | None:
+    """How `with_structured_output` asks this model for the reply's schema, or None for prompt-JSON only.
+
+    OpenAI itself and Azure take a JSON schema (`response_format`), Ollama a schema in `format`, Anthropic a
+    forced tool call. An OpenAI-compatible server (a base URL) gets a forced tool call: vLLM, LM Studio,
+    llama.cpp and Ollama's /v1 support one, and a server that ignores tools still answers with the JSON the
+    prompt asks for. One that rejects the switch (`rejects_structured_output`) is asked again without it.
+    Any other model (LangChain's fakes in tests) gets prompt-JSON only.
     """
     name = type(model).__name__
-    if name == "ChatOllama":
-        return model.bind(format="json")
-    if name == "ChatOpenAI" and not getattr(model, "openai_api_base", None):
-        return model.bind(response_format={"type": "json_object"})
-    return model
+    if name == "ChatOpenAI":
+        return "function_calling" if getattr(model, "openai_api_base", None) else "json_schema"
+    return {"AzureChatOpenAI": "json_schema", "ChatOllama": "json_schema",
+            "ChatAnthropic": "function_calling"}.get(name)
+
+
+def structured_output(model: Any, schema: type[BaseModel]) -> Any:
+    """`model.with_structured_output(schema)` in the mode `structured_method` names, the raw reply included
+    (`{"raw", "parsed", "parsing_error"}`), or None when the model has no such mode.
+
+    OpenAI's strict mode cannot express what the pydantic schema says (defaults, string lengths), so OpenAI and
+    Azure get the same schema as JSON, not strict, and the caller validates the parsed dict with the model."""
+    method = structured_method(model)
+    if method is None:
+        return None
+    target: Any = schema
+    if method == "json_schema" and type(model).__name__ in ("ChatOpenAI", "AzureChatOpenAI"):
+        target = {"name": schema.__name__, "description": (schema.__doc__ or schema.__name__).strip(),
+                  "schema": schema.model_json_schema(), "strict": False}
+    return model.with_structured_output(target, method=method, include_raw=True)
+
+
+_STRUCTURED_WORDS = ("response_format", "json_schema", "schema", "tool", "function", "format")
+
+
+def rejects_structured_output(exc: BaseException) -> bool:
+    """True when a provider error says the structured-output switch is not supported (HTTP 400 or 422 naming
+    response_format, tools or a schema), so the same question can be asked again with prompt-JSON alone."""
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    text = str(getattr(exc, "message", "") or exc).lower()
+    return status in (400, 422) and any(word in text for word in _STRUCTURED_WORDS)
 
 
 # --- calling a model ----------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 The composer's draft (`base`) fixes the structure: section keys and headings, FAQ questions, survey items and
 the plan's timeline and workshop. The model writes the prose. Retrieved passages and the brief go into the prompt
 as delimited, numbered data; the model answers with JSON naming the passage numbers it used, which become the
-draft's citations. Any failure (time-out, no connection, unreadable or unusable JSON) raises `LLMWriteError`;
-the drafting facade then keeps the composer's draft and adds `fallback_notice()` to it.
+draft's citations. The reply's pydantic models are the one schema: handed to the provider's structured output
+where it has one (`toolkit.llm.structured_output`), and used to validate prompt-JSON read from the text otherwise.
+Any failure (time-out, no connection, unreadable or unusable JSON) raises `LLMWriteError`; the drafting facade
+then keeps the composer's draft and adds `fallback_notice()` to it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import html
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -22,7 +25,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from toolkit.brief import Brief
 from toolkit.drafting.common import CitationBook
 from toolkit.i18n import format_long_date, translator
-from toolkit.llm import LLMError, LLMWriteError, call_with_deadline, json_mode, model_label, reason_sentence
+from toolkit.llm import (
+    LLMError,
+    LLMWriteError,
+    call_with_deadline,
+    model_label,
+    reason_sentence,
+    redact,
+    rejects_structured_output,
+    structured_output,
+)
 from toolkit.models import Citation, Draft, FaqItem, Hit, Section
 from toolkit.text import clean_text, one_line
 
@@ -451,9 +463,62 @@ def merge(base: Draft, reply: DraftReply, passages: list[Hit], engine: str) -> D
 
 # --- public -------------------------------------------------------------------------------------------------
 
-def _ask(chat_model, messages: list, timeout: float) -> Any:
-    reply = call_with_deadline(lambda: json_mode(chat_model).invoke(messages), timeout)
-    return parse_json(_content(reply))
+def _reply_data(message: Any) -> Any:
+    """What the model answered: its first tool call's arguments, or the first JSON object in its text."""
+    calls = getattr(message, "tool_calls", None) or []
+    return calls[0].get("args") if calls else parse_json(_content(message))
+
+
+class _Rejected(LLMError):
+    """The server refused the structured-output switch; ask again with prompt-JSON only."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+def _structured(runnable, messages: list, schema: type[BaseModel], read) -> BaseModel:
+    """Ask with the provider's structured output; a reply that ignores it is read like a prompt-JSON one."""
+    try:
+        out = runnable.invoke(messages)
+    except Exception as exc:
+        if rejects_structured_output(exc):
+            raise _Rejected(f"{type(exc).__name__}: {exc}") from None
+        raise
+    parsed = out["parsed"]
+    if isinstance(parsed, schema):
+        return parsed
+    return read(parsed if isinstance(parsed, dict) else _reply_data(out["raw"]))
+
+
+def _ask(chat_model, messages: list, timeout: float, schema: type[BaseModel], read) -> Any:
+    """The model's reply as `schema`, within `timeout` seconds in all.
+
+    `read(data)` validates the plain JSON of a reply. The provider's structured output is used where
+    `structured_output` gives one; a server that rejects it is asked once more, with prompt-JSON only, in the
+    time that is left."""
+    deadline = time.monotonic() + timeout
+    runnable = structured_output(chat_model, schema)
+    if runnable is not None:
+        try:
+            return call_with_deadline(lambda: _structured(runnable, messages, schema, read), timeout)
+        except _Rejected as exc:
+            log.info("The server refused structured output; asking with prompt-JSON: %s", redact(exc.detail))
+    left = deadline - time.monotonic()
+    try:
+        reply = call_with_deadline(lambda: chat_model.invoke(messages), max(left, 0.01))
+    except LLMWriteError as exc:
+        if exc.reason == "timeout":
+            raise LLMWriteError("timeout", f"no answer within {timeout:g} s", timeout) from None
+        raise
+    return read(_reply_data(reply))
+
+
+def _entries(kind: str, data: Any) -> Any:
+    """A bare list of entries is accepted for the part this kind has most of."""
+    if isinstance(data, list):
+        return {"survey": {"questions": data}, "faq": {"items": data}}.get(kind, {"sections": data})
+    return data
 
 
 def write(kind: str, brief: Brief, lang: str, passages: list[Hit], chat_model, *, base: Draft, timeout: float,
@@ -466,10 +531,7 @@ def write(kind: str, brief: Brief, lang: str, passages: list[Hit], chat_model, *
         raise ValueError(f"base draft is a {base.kind}, not a {kind}")
     passages = list(passages)
     messages = build_messages(kind, brief, lang, passages, base)
-    data = _ask(chat_model, messages, timeout)
-    if isinstance(data, list):  # a bare list of entries: accept it for the part this kind has most of
-        data = {"survey": {"questions": data}, "faq": {"items": data}}.get(kind, {"sections": data})
-    reply = _validate(DraftReply, data)
+    reply = _ask(chat_model, messages, timeout, DraftReply, lambda data: _validate(DraftReply, _entries(kind, data)))
     return merge(base, reply, passages, engine or model_label(chat_model))
 
 
@@ -489,8 +551,8 @@ def answer_question(question: str, brief: Brief, lang: str, passages: list[Hit],
     user = "\n\n".join([brief_block(brief, lang), passages_block(passages),
                         f"<question>{_data(question)}</question>",
                         'Return JSON in this shape: {"answer": "...", "sources": [1]}'])
-    data = _ask(chat_model, [SystemMessage(content=system), HumanMessage(content=user)], timeout)
-    reply = _validate(AnswerReply, data)
+    reply = _ask(chat_model, [SystemMessage(content=system), HumanMessage(content=user)], timeout, AnswerReply,
+                 lambda data: _validate(AnswerReply, data))
     citer = _Citer(passages)
     answer = citer.rewrite(reply.answer)
     if not answer:
