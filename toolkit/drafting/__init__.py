@@ -39,7 +39,8 @@ def _module(kind: str):
     return importlib.import_module(f"toolkit.drafting.{kind}")
 
 
-def offline_draft(kind: str, brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wave: str = "before") -> Draft:
+def offline_draft(kind: str, brief: Brief, lang: str, retriever: Retriever, variant: int = 0,
+                  wave: str = "before") -> Draft:
     """The offline composer's draft, without checks."""
     module = _module(kind)
     if kind == "survey":

@@ -2,8 +2,9 @@
 
 Items come from `templates/{lang}/survey.yaml`, one wording per wave (`before`: expectations, `during`:
 experience, `after`: effect) where the wave matters, and one for all waves where it does not. Every Likert item
-uses the same 5-point labelled agree scale in the survey language (`scale` in the template, `SCALES` here). Keys are stable (`purpose_1`,
-`enps`, `open_1`, ...) across waves and variants, so a regenerated or edited item keeps its place.
+uses the same 5-point labelled agree scale in the survey language (`scale` in the template; `SCALES`). Keys
+are stable (`purpose_1`, `enps`, `open_1`, ...) across waves and variants, so a regenerated or edited item keeps
+its place.
 
 The introduction for respondents states the time needed (estimated from the items: `SECONDS_PER_ITEM`), that
 answers are anonymous (HR runs the survey), and when the results are shared: at the meeting the communication
