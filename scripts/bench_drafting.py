@@ -35,9 +35,12 @@ def main() -> None:
 
     from toolkit import drafting, export
     from toolkit.brief import load_brief
+    from toolkit.retrieval import Retriever
+    from toolkit.settings import Settings
 
     t0 = time.perf_counter()
-    retriever = drafting.default_retriever()
+    retriever = Retriever.open(Settings.from_env())
+    retriever.ensure_indexed()
     print(f"index ready in {time.perf_counter() - t0:.1f} s (embeddings: {args.embeddings})")
     print(f"{'brief':<16}{'artefact':<9}{'cold s':>8}{'median s':>10}{'p95 s':>8}{'docx med s':>12}{'findings':>10}")
     for brief_path in sorted((ROOT / "examples").glob("brief-*.yaml")):

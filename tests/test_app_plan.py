@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from app_support import app, button, no_exceptions, page, seed_project, workspace
 
+from toolkit.editing import apply_tables
 from toolkit.i18n import translator
-from ui.editing import apply_tables
 
 
 @pytest.mark.parametrize("lang", ["en", "nl", "sv"])

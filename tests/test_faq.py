@@ -16,8 +16,8 @@ from fakes import (
 )
 
 from toolkit.brief import load_brief
+from toolkit.citations import CitationBook
 from toolkit.drafting import faq
-from toolkit.drafting.common import CitationBook
 from toolkit.i18n import format_long_date
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -627,7 +627,7 @@ def test_facade_uses_the_model_and_falls_back_with_a_notice():
 
     brief = load_brief(PROJECT_ROOT / "examples" / "brief-sv.yaml")
     retriever = FakeRetriever()
-    base = drafting.compose("story", brief, "sv", retriever)
+    base = drafting.offline_draft("story", brief, "sv", retriever)
     reply = {"sections": [{"key": s.key, "paragraphs": [f"Du läser del {n} [1]."], "sources": [1]}
                           for n, s in enumerate(base.sections, start=1)]}
     written = drafting.draft("story", brief, retriever=retriever, chat_model=fake(json.dumps(reply)), timeout=5)

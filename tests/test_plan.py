@@ -236,7 +236,7 @@ def test_sections_explain_the_order_and_cite_retrieved_guidance(lang, retriever)
 
 
 def test_uncited_rationale_without_sources(monkeypatch):
-    monkeypatch.setattr("toolkit.drafting.blocks.get_card", lambda *_args, **_kw: None)
+    monkeypatch.setattr("toolkit.drafting.compose.get_card", lambda *_args, **_kw: None)
     draft = plan.compose(brief_for("sv"), "sv", FakeRetriever([]))
     assert draft.citations == [] and not re.search(r"\[\d+\]", draft.text)
     assert all(s.paragraphs for s in draft.sections)

@@ -17,7 +17,7 @@ from fakes import (
 
 from toolkit.brief import load_brief
 from toolkit.drafting import story
-from toolkit.drafting.story import sentence
+from toolkit.drafting.compose import sentence
 from toolkit.i18n import format_long_date
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -7,7 +7,7 @@ import re
 import pytest
 from fakes import FakeRetriever, make_cards, register_fields
 
-from toolkit import checks
+from toolkit import checks, editing
 from toolkit.brief import parse_brief
 from toolkit.drafting import plan, survey
 from toolkit.i18n import format_long_date
@@ -211,7 +211,7 @@ def test_intro_section_cites_survey_guidance_found_by_retrieval(lang, retriever)
 
 
 def test_without_sources_nothing_is_cited(monkeypatch):
-    monkeypatch.setattr("toolkit.drafting.blocks.get_card", lambda *_args, **_kw: None)
+    monkeypatch.setattr("toolkit.drafting.compose.get_card", lambda *_args, **_kw: None)
     only_enps = FakeRetriever(make_cards({"enps": SURVEY_CARDS["enps"]}))
     draft = survey.compose(brief_for("en"), "en", only_enps)
     assert [c.id for c in draft.citations] == ["enps"]
@@ -265,7 +265,7 @@ def dumps(draft, skip: set[str] = frozenset()):
 def test_add_item_keeps_keys_and_other_items():
     draft = survey.compose(brief_for("sv"), "sv", None)
     before = draft.model_copy(deep=True)
-    added = survey.add_item(draft, "  Jag får den tid jag behöver för att lära mig verktyget. ", "likert", "trust")
+    added = editing.add_survey_item(draft, "  Jag får den tid jag behöver för att lära mig verktyget. ", "likert", "trust")
     assert draft.model_dump() == before.model_dump()  # the input is left alone
     keys = [q.key for q in added.questions]
     assert keys.index("custom_1") == keys.index("trust_2") + 1
@@ -273,9 +273,9 @@ def test_add_item_keeps_keys_and_other_items():
     assert new.custom and new.options == survey.SCALES["sv"] and new.dimension_label == "Förtroende"
     assert new.text == "Jag får den tid jag behöver för att lära mig verktyget."
     assert dumps(added, {"custom_1"}) == dumps(draft)
-    again = survey.add_item(added, "Vad vill du säga till ledningen?", "open", "open")
+    again = editing.add_survey_item(added, "Vad vill du säga till ledningen?", "open", "open")
     assert again.questions[-1].key == "custom_2" and again.questions[-1].options == []
-    new_dim = survey.add_item(draft, "Jag trivs i min grupp.", "likert", "team_spirit")
+    new_dim = editing.add_survey_item(draft, "Jag trivs i min grupp.", "likert", "team_spirit")
     position = [q.key for q in new_dim.questions].index("custom_1")
     assert new_dim.questions[position + 1].key == "enps"
     assert new_dim.questions[position].dimension_label == "team_spirit"
@@ -284,9 +284,9 @@ def test_add_item_keeps_keys_and_other_items():
 def test_add_item_refuses_bad_input():
     draft = survey.compose(brief_for("en"), "en", None)
     with pytest.raises(ValueError):
-        survey.add_item(draft, "Rate this", "slider", "trust")
+        editing.add_survey_item(draft, "Rate this", "slider", "trust")
     with pytest.raises(ValueError):
-        survey.add_item(draft, " \x00 ", "likert", "trust")
+        editing.add_survey_item(draft, " \x00 ", "likert", "trust")
 
 
 def test_adding_and_removing_items_keeps_the_time_estimate_true():
@@ -294,35 +294,35 @@ def test_adding_and_removing_items_keeps_the_time_estimate_true():
     assert "7 minutes" in draft.survey_intro
     longer = draft
     for n in range(3):
-        longer = survey.add_item(longer, f"What else should we know, part {n}?", "open", "open")
+        longer = editing.add_survey_item(longer, f"What else should we know, part {n}?", "open", "open")
     assert survey.estimate_minutes(longer.questions) == 10
     assert "10 minutes" in longer.survey_intro and "7 minutes" not in longer.survey_intro
     assert "10 minutes" in longer.derived and "7 minutes" not in longer.derived
-    shorter = survey.remove_item(survey.remove_item(draft, "open_1"), "open_2")
+    shorter = editing.remove_survey_item(editing.remove_survey_item(draft, "open_1"), "open_2")
     assert "5 minutes" in shorter.survey_intro
 
 
 def test_remove_item_keeps_other_items():
     draft = survey.compose(brief_for("nl"), "nl", None)
-    removed = survey.remove_item(draft, "trust_1")
+    removed = editing.remove_survey_item(draft, "trust_1")
     assert "trust_1" not in [q.key for q in removed.questions]
     assert dumps(removed) == dumps(draft, {"trust_1"})
     with pytest.raises(KeyError):
-        survey.remove_item(removed, "trust_1")
+        editing.remove_survey_item(removed, "trust_1")
 
 
 def test_edit_item_marks_it_edited_and_keeps_its_key():
     draft = survey.compose(brief_for("nl"), "nl", None)
-    edited = survey.edit_item(draft, "workload_1", "Ik heb genoeg tijd voor mijn klanten.")
+    edited = editing.edit_survey_item(draft, "workload_1", "Ik heb genoeg tijd voor mijn klanten.")
     changed = next(q for q in edited.questions if q.key == "workload_1")
     assert changed.text == "Ik heb genoeg tijd voor mijn klanten." and changed.edited
     assert [q.key for q in edited.questions] == [q.key for q in draft.questions]
     assert dumps(edited, {"workload_1"}) == dumps(draft, {"workload_1"})
     assert not next(q for q in draft.questions if q.key == "workload_1").edited
     with pytest.raises(KeyError):
-        survey.edit_item(draft, "nope", "Tekst.")
+        editing.edit_survey_item(draft, "nope", "Tekst.")
     with pytest.raises(ValueError):
-        survey.edit_item(draft, "workload_1", "   ")
+        editing.edit_survey_item(draft, "workload_1", "   ")
 
 
 def test_dimension_labels_exist_in_every_language():

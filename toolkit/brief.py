@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from toolkit.i18n import normalise_lang, translator
+from toolkit.models import Lang
 from toolkit.text import clean_text, one_line
 
 MAX_TEXT = 2000  # characters in a free-text field
@@ -67,7 +68,7 @@ class Brief(BaseModel):
     contact_person: str = Field(min_length=1, max_length=MAX_LINE)
     tone: Literal["formal", "informal"]
     sender: Literal["executive", "team_leader"] = "team_leader"
-    language: Literal["en", "nl", "sv"] | None = None
+    language: Lang | None = None
     address: Literal["je", "u", "du", "ni"] | None = None  # nl: je/u, sv: du/ni; derived when empty
     author: str = Field(default="", max_length=MAX_LINE)
 

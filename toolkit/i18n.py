@@ -17,6 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from toolkit.models import LANGS
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = {"en": "en_GB", "nl": "nl_NL", "sv": "sv_SE"}
 WORD_LANG = {"en": "en-GB", "nl": "nl-NL", "sv": "sv-SE"}
@@ -25,7 +27,7 @@ LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "sv": "Svenska"}
 
 def normalise_lang(lang: str | None, default: str = "en") -> str:
     lang = (lang or default).strip().lower()[:2]
-    return lang if lang in LOCALES else default
+    return lang if lang in LANGS else default
 
 
 @cache

@@ -21,10 +21,10 @@ from toolkit.cards import Card, parse_card
 from toolkit.embeddings import content_hash
 from toolkit.i18n import translator
 from toolkit.language import detect_language
+from toolkit.models import LANGS
 from toolkit.text import clean_text, one_line
 
 SUPPORTED = (".md", ".txt", ".pdf", ".docx")
-LANGS = ("en", "nl", "sv")
 MIN_WORDS, MAX_WORDS, OVERLAP_WORDS = 150, 220, 40
 CHUNK_VERSION = "2"  # bump when chunking changes, so stored cards are re-chunked
 ASKS_PART = "asks"  # metadata "part" of the passage that holds a card's `asks` (searched, never shown)

@@ -97,6 +97,24 @@ class WorkshopBlock(BaseModel):
     exercise: bool = False
 
 
+class Note(BaseModel):
+    """A note for the sender, never for staff: why a part of the draft is there, what to watch for, and the
+    guidance card it comes from. Shown beside the section in the app and as a Word comment in the review
+    edition; the ready-to-send edition leaves it out."""
+
+    section: str  # the section, FAQ item or survey item key the note explains
+    text: str
+    source: str = ""  # card id (or "plan", "brief") the note rests on
+
+
+class Promise(BaseModel):
+    """A commitment a draft makes to staff, and where it is grounded (the promise check fills these)."""
+
+    text: str  # the sentence (or its part) that promises something
+    grounded_in: str = ""  # e.g. "brief:commitments[0]", "plan:individual"; "" when nothing holds it
+    ok: bool = False
+
+
 class Finding(BaseModel):
     """One result of a check: what, where, how to fix. Findings are shown, never silently applied."""
 
@@ -123,6 +141,8 @@ class Draft(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     checks: list[Finding] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)  # for the sender only (see Note)
+    promises: list[Promise] = Field(default_factory=list)  # filled by the promise check
     items: list[FaqItem] = Field(default_factory=list)  # faq
     questions: list[SurveyQuestion] = Field(default_factory=list)  # survey
     survey_intro: str = ""  # survey: text for respondents (anonymity, time, when results are shared)

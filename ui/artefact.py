@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from toolkit import drafting
+from toolkit import drafting, editing
 from toolkit.brief import Brief
 from toolkit.i18n import LANGUAGE_NAMES
 from toolkit.models import Draft
-from ui import brief_form, editing, resources, state
+from ui import brief_form, resources, state
 from ui.widgets import format_when, guarded, quality_panel, redact, require_project, sources_panel
 
 log = logging.getLogger("toolkit.ui")

@@ -16,10 +16,11 @@ from functools import cache
 
 from toolkit.brief import Brief
 from toolkit.checks._common import capped, quote, units
+from toolkit.citations import MARK_LIST
 from toolkit.i18n import format_long_date, format_short_date, format_weekday_date, translator
 from toolkit.models import Draft, Finding
 
-CITATION_MARK = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+CITATION_MARK = MARK_LIST
 _IDIOMS = re.compile(r"(?<!\w)(?:1:1|24/7|1-op-1|1-on-1|1-to-1|1-1)(?!\w)", re.IGNORECASE)
 _TIME = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])[:.]([0-5]\d)(?=\s*(?:uur|u\b|h\b|am\b|pm\b|tot|till|to|-|–))"
                    r"|(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])", re.IGNORECASE)

@@ -2,7 +2,7 @@
 
 `compose` writes the standard set (at least twelve items); `answer` answers a user's own question from the
 brief and the best retrieved passages, or says honestly that the contact person will answer it. Text blocks
-live in `templates/{lang}/faq.yaml`; the shared machinery is `toolkit.drafting.story.Composer`.
+live in `templates/{lang}/faq.yaml`; the shared machinery is `toolkit.drafting.compose.Composer`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import zlib
 from collections.abc import Callable
 
 from toolkit.brief import Brief
-from toolkit.drafting.common import CitationBook, Retriever, with_mark
-from toolkit.drafting.story import Composer, join_list, sentence
+from toolkit.citations import CitationBook, normalise_citations, with_mark
+from toolkit.drafting.compose import Composer, Retriever, join_list, sentence
 from toolkit.models import Draft, FaqItem, Hit, Section
 
 # Reading order: the worry first, then the why, the what, and the practical questions.
@@ -177,8 +177,6 @@ class FaqComposer(Composer):
 
 def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0) -> Draft:
     """The FAQ for a brief: an intro section and at least twelve answered questions (no checks)."""
-    from toolkit.drafting import normalise_citations
-
     c = FaqComposer(brief, lang, retriever, variant, "faq")
     # Topics that need a particular figure pick first; the reading order is ORDER.
     built = {key: c.item(key) for key in dict.fromkeys(("career", "job", "human", *ORDER))}

@@ -23,7 +23,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from toolkit.brief import Brief
-from toolkit.drafting.common import CitationBook
+from toolkit.citations import CitationBook, PassageCiter, strip_marks
 from toolkit.i18n import format_long_date, translator
 from toolkit.llm import (
     LLMError,
@@ -194,10 +194,6 @@ def _data(text: str) -> str:
     return html.escape(clean_text(text).strip(), quote=False)
 
 
-def _strip_marks(text: str) -> str:
-    return re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", text)
-
-
 def passages_block(passages: list[Hit]) -> str:
     """The retrieved passages as numbered, delimited data."""
     if not passages:
@@ -239,7 +235,7 @@ def style_instructions(brief: Brief, lang: str) -> str:
 
 
 def _outline(texts: list[str]) -> str:
-    return _data(_strip_marks(" ".join(texts)))[:OUTLINE_CHARS]
+    return _data(strip_marks(" ".join(texts)))[:OUTLINE_CHARS]
 
 
 def structure_block(base: Draft) -> tuple[str, dict]:
@@ -330,57 +326,9 @@ def _validate(schema: type[BaseModel], data: Any) -> Any:
         raise LLMWriteError("invalid", f"{where}: {first.get('msg', '')}") from None
 
 
-_MARKS = re.compile(r"\s*\[\s*(?:passage|passages|bron|källa|source)?\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]", re.I)
-
-
-class _Citer:
-    """Turns the model's passage numbers into the draft's citation numbers (in order of first use)."""
-
-    def __init__(self, passages: list[Hit], book: CitationBook | None = None):
-        self.passages = passages
-        self.book = book or CitationBook()
-        self.dropped: list[int] = []
-
-    def mark(self, n: int) -> str:
-        if 1 <= n <= len(self.passages):
-            return self.book.cite(self.passages[n - 1])
-        self.dropped.append(n)
-        return ""
-
-    def adopt(self, citation: Citation) -> str:
-        """Cite a source of the composer's draft (for a part the model left out)."""
-        for n, existing in enumerate(self.book.citations, start=1):
-            if existing.id == citation.id:
-                return f"[{n}]"
-        self.book.citations.append(citation)
-        return f"[{len(self.book.citations)}]"
-
-    def rewrite(self, text: str) -> str:
-        """Replace passage marks with citation marks; marks for passages that do not exist are removed."""
-        def sub(match: re.Match) -> str:
-            marks = "".join(self.mark(int(n)) for n in re.findall(r"\d+", match.group(1)))
-            return f" {marks}" if marks else ""
-        return _MARKS.sub(sub, text).strip()
-
-    def ids(self, texts: list[str], sources: list[int]) -> list[str]:
-        """Citation ids used by some texts (already rewritten) plus the passages listed as sources."""
-        for n in sources:
-            self.mark(n)
-        ids = [self.book.citations[int(m) - 1].id for t in texts for m in re.findall(r"\[(\d+)\]", t)]
-        ids += [self.passages[n - 1].card_id for n in sources if 1 <= n <= len(self.passages)]
-        return list(dict.fromkeys(ids))
-
-    def carry(self, text: str, base: Draft) -> str:
-        """A text of the composer's draft, renumbered into this book."""
-        def sub(match: re.Match) -> str:
-            n = int(match.group(2))
-            return match.group(1) + self.adopt(base.citations[n - 1]) if 1 <= n <= len(base.citations) else ""
-        return re.sub(r"(\s*)\[(\d+)\]", sub, text)
-
-
 # --- merging ------------------------------------------------------------------------------------------------
 
-def _merge_sections(base: Draft, reply: DraftReply, citer: _Citer) -> tuple[list[Section], int]:
+def _merge_sections(base: Draft, reply: DraftReply, citer: PassageCiter) -> tuple[list[Section], int]:
     given = {s.key: s for s in reply.sections if s.paragraphs or s.bullets}
     merged, kept = [], 0
     for section in base.sections:
@@ -401,7 +349,7 @@ def _merge_sections(base: Draft, reply: DraftReply, citer: _Citer) -> tuple[list
     return merged, kept
 
 
-def _merge_items(base: Draft, reply: DraftReply, citer: _Citer) -> tuple[list[FaqItem], int]:
+def _merge_items(base: Draft, reply: DraftReply, citer: PassageCiter) -> tuple[list[FaqItem], int]:
     given = {it.key: it for it in reply.items if it.answer}
     merged, kept = [], 0
     for item in base.items:
@@ -416,7 +364,7 @@ def _merge_items(base: Draft, reply: DraftReply, citer: _Citer) -> tuple[list[Fa
 
 
 def _merge_questions(base: Draft, reply: DraftReply) -> tuple[list, int]:
-    given = {q.key: q for q in reply.questions if _strip_marks(q.text).strip()}
+    given = {q.key: q for q in reply.questions if strip_marks(q.text).strip()}
     merged, kept = [], 0
     for question in base.questions:
         new = given.get(question.key)
@@ -426,7 +374,7 @@ def _merge_questions(base: Draft, reply: DraftReply) -> tuple[list, int]:
             kept += 1
             merged.append(question)
         else:
-            merged.append(question.model_copy(update={"text": _strip_marks(new.text).strip()}))
+            merged.append(question.model_copy(update={"text": strip_marks(new.text).strip()}))
     return merged, kept
 
 
@@ -437,7 +385,7 @@ def _parts(base: Draft) -> int:
 
 def merge(base: Draft, reply: DraftReply, passages: list[Hit], engine: str) -> Draft:
     """The composer's draft with the model's prose in it. Raises LLMWriteError when too little is usable."""
-    citer = _Citer(passages)
+    citer = PassageCiter(passages)
     sections, kept_sections = (base.sections, 0) if base.kind == "survey" else (None, 0)
     if sections is None:
         sections, kept_sections = _merge_sections(base, reply, citer)
@@ -553,7 +501,7 @@ def answer_question(question: str, brief: Brief, lang: str, passages: list[Hit],
                         'Return JSON in this shape: {"answer": "...", "sources": [1]}'])
     reply = _ask(chat_model, [SystemMessage(content=system), HumanMessage(content=user)], timeout, AnswerReply,
                  lambda data: _validate(AnswerReply, data))
-    citer = _Citer(passages)
+    citer = PassageCiter(passages)
     answer = citer.rewrite(reply.answer)
     if not answer:
         raise LLMWriteError("invalid", "empty answer")

@@ -16,8 +16,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from toolkit.brief import Brief
-from toolkit.drafting.blocks import Blocks, Guidance, first_sentence, next_weekday
-from toolkit.drafting.common import Retriever, with_mark
+from toolkit.citations import with_mark
+from toolkit.drafting.compose import (
+    Blocks,
+    Guidance,
+    Retriever,
+    draft_shell,
+    first_sentence,
+    join_list,
+    sentence,
+)
 from toolkit.i18n import format_long_date, format_number, format_weekday_date
 from toolkit.models import Draft, Section, TimelineEntry, WorkshopBlock
 
@@ -58,17 +66,9 @@ WORKSHOP: tuple[tuple[str, int, bool], ...] = (
 WHOLE_TEAM_MAX = 12  # up to this many people, everyone does the exercises together
 ONE_SESSION_MAX = 30  # above this, hold the workshop once per team
 
-# Cards each rationale leans on; retrieval decides which of them is cited.
-CARDS = {
-    "individual": ("loman-individual-and-group-meetings", "adkar"),
-    "follow_up": ("loman-follow-up",),
-    "waves": ("pulse-survey-waves",),
-    "senders": ("prosci-preferred-senders",),
-    "stop_doing": ("loman-what-we-stop-doing",),
-    "endings": ("bridges-transition",),
-    "reactions": ("loman-reactions-empathy",),
-    "order": ("loman-explain-purpose", "kotter-eight-steps", "adkar"),
-}
+def next_weekday(day: date) -> date:
+    """The day itself on Monday to Friday; a Saturday or Sunday moves to the following Monday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
 def go_live(start: date) -> date:
@@ -102,7 +102,7 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0) -> 
     team = _remember(derived, format_number(brief.team_size, lang))
     slots = {"tool": brief.ai_tool, "org": brief.organisation, "contact": brief.contact_person,
              "audience": brief.audience, "team_size": team, "go_live": live_label, "date": long_date}
-    blocks = Blocks(lang, "plan", register, variant, slots=slots)
+    blocks = Blocks(lang, "plan", register, variant, wave="", slots=slots)
     timeline = _timeline(brief, blocks, dates, derived)
     workshop, total = _workshop(brief, blocks, dates, derived)
     guidance = Guidance(retriever, lang)
@@ -111,11 +111,9 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0) -> 
     if dates["go_live"] != brief.start_date:
         notices.append(blocks.say("notices.weekend", start=_remember(derived, format_weekday_date(
             brief.start_date, lang)), moved=_remember(derived, format_weekday_date(dates["go_live"], lang))))
-    return Draft(kind="plan", lang=lang, title=blocks.say("title"), variant=variant,
-                 subtitle=" · ".join((brief.organisation, brief.ai_tool, long_date)), notices=notices,
-                 sections=sections, citations=list(guidance.book.citations), timeline=timeline,
-                 workshop=workshop, derived=list(dict.fromkeys(derived)), register=register,
-                 organisation=brief.organisation, ai_tool=brief.ai_tool, date=brief.start_date.isoformat())
+    return draft_shell("plan", brief, lang, title=blocks.say("title"), variant=variant, notices=notices,
+                       sections=sections, citations=list(guidance.book.citations), timeline=timeline,
+                       workshop=workshop, derived=list(dict.fromkeys(derived)))
 
 
 def _remember(derived: list[str], value: str) -> str:
@@ -170,23 +168,9 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?" else text + "."
-
-
-def _lc_first(text: str, names: set[str]) -> str:
-    """Lower-case the first letter for use mid-sentence, unless the first word is a name or an acronym."""
-    first = text.split(" ", 1)[0]
-    if first in names or len(first) < 2 or first[1:] != first[1:].lower():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def _list(items: list[str], brief: Brief) -> str:
     """Brief entries joined for use inside a sentence: 'a; b; c' (the tool's and organisation's names kept)."""
-    names = set(f"{brief.ai_tool} {brief.organisation}".split())
-    return "; ".join(_lc_first(i.strip().rstrip(".;"), names) for i in items if i.strip())
+    return join_list(items, sep="; ", names=f"{brief.ai_tool} {brief.organisation}".split())
 
 
 def _workshop(brief: Brief, blocks: Blocks, dates: dict[str, date],
@@ -195,7 +179,7 @@ def _workshop(brief: Brief, blocks: Blocks, dates: dict[str, date],
     now = hours * 60 + minutes
     lang = blocks.lang
     extra = {
-        "purpose": _sentence(first_sentence(brief.purpose)),
+        "purpose": sentence(first_sentence(brief.purpose)),
         "stops_doing": _list(brief.stops_doing, brief),
         "stays_same": _list(brief.stays_same, brief),
         "changes": _list(brief.changes, brief),
@@ -236,7 +220,7 @@ def duration_label(blocks: Blocks, minutes: int) -> str:
 
 def _para(blocks: Blocks, guidance: Guidance, path: str, cards: str, cited: list[str], **extra: str) -> str:
     """One paragraph from the template, citing the card retrieval finds for its query."""
-    mark, card_id = guidance.mark(blocks.say(f"queries.{cards}"), *CARDS[cards])
+    mark, card_id = guidance.mark(blocks.say(f"queries.{cards}"), blocks.block(f"cards.{cards}"))
     if card_id and card_id not in cited:
         cited.append(card_id)
     return with_mark(blocks.say(path, **extra), mark)

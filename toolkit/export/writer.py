@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from toolkit.citations import MARK_PATTERN
 from toolkit.export.reference import copy_default_style
 from toolkit.export.wordxml import (
     Numbering,
@@ -35,7 +36,7 @@ from toolkit.i18n import format_long_date, translator
 from toolkit.models import Citation, Draft, Finding
 from toolkit.text import clean_text, one_line
 
-_MARK = re.compile(r"(\*\*[^*\n]+?\*\*|\[\d{1,3}\])")
+_MARK = re.compile(rf"(\*\*[^*\n]+?\*\*|{MARK_PATTERN})")  # bold runs and citation marks
 _BULLET_LINE = re.compile(r"^\s*[-*\u2022]\s+(.*)$")
 _NUMBER_LINE = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
 _SUBJECTS = {

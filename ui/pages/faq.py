@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from toolkit import drafting
-from ui import artefact, editing, state
+from toolkit import drafting, editing
+from ui import artefact, state
 from ui.widgets import guarded, run_page
 
 

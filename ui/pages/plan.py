@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from toolkit.editing import TIMELINE_COLUMNS, WORKSHOP_COLUMNS, apply_tables, table_rows
 from ui import artefact, state
-from ui.editing import TIMELINE_COLUMNS, WORKSHOP_COLUMNS, apply_tables, table_rows
 from ui.widgets import run_page
 
 

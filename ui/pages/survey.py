@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from toolkit import editing
 from toolkit.models import Draft
 from ui import artefact, state
 from ui.widgets import guarded, run_page
-
-
-def _apply(name: str, draft: Draft, *args) -> Draft:
-    """Call toolkit.drafting.survey.<name> on a copy of the draft; it may return a new draft or change it."""
-    from toolkit.drafting import survey
-
-    copy = draft.model_copy(deep=True)
-    result = getattr(survey, name)(copy, *args)
-    return result if isinstance(result, Draft) else copy
 
 
 def _save(pid: str, draft: Draft, replaced: bool) -> None:
@@ -29,13 +21,13 @@ def _on_edit(pid: str, key: str, widget_key: str) -> None:
     original = next((q for q in cur.draft.questions if q.key == key), None)
     if original is None or not text or text == original.text:
         return
-    _save(pid, _apply("edit_item", cur.draft, key, text), replaced=False)
+    _save(pid, editing.edit_survey_item(cur.draft, key, text), replaced=False)
 
 
 @guarded
 def _on_remove(pid: str, key: str) -> None:
     cur = artefact.current(pid, "survey")
-    _save(pid, _apply("remove_item", cur.draft, key), replaced=True)
+    _save(pid, editing.remove_survey_item(cur.draft, key), replaced=True)
 
 
 @guarded
@@ -46,7 +38,7 @@ def _on_add(pid: str, text_key: str, type_key: str, dim_key: str) -> None:
         state.flash("warning", _("Type the text of the item first."))
         return
     cur = artefact.current(pid, "survey")
-    _save(pid, _apply("add_item", cur.draft, text, st.session_state[type_key], st.session_state[dim_key]),
+    _save(pid, editing.add_survey_item(cur.draft, text, st.session_state[type_key], st.session_state[dim_key]),
           replaced=True)
     st.session_state[text_key] = ""
     state.flash("success", _("Item added."))

@@ -1,15 +1,22 @@
-"""Pure helpers behind the editors (no streamlit): a section as editable text and back, and keeping the
-user's edits when a new variant of a draft arrives."""
+"""Every pure edit of a draft: a section as editable text and back, FAQ items, survey items, the plan's tables,
+and keeping the user's edits when a new variant arrives.
+
+Each function returns an edited copy and leaves its argument alone; none checks the result (the caller runs
+`toolkit.drafting.recheck`). No Streamlit here: the UI pages call these by name.
+"""
 
 from __future__ import annotations
 
 import re
 
-from toolkit.models import Citation, Draft, Section
+from toolkit.citations import remapper
+from toolkit.drafting.compose import Blocks
+from toolkit.drafting.survey import QUESTION_TYPES, dimension_label, estimate_minutes, options_for
+from toolkit.models import Draft, Section, SurveyQuestion
+from toolkit.text import one_line
 
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _BULLET = re.compile(r"^\s*[-•*]\s+")
-_MARK = re.compile(r"\[(\d+)\]")
 
 TIMELINE_COLUMNS = ("date_label", "touchpoint", "sender", "audience", "channel")
 WORKSHOP_COLUMNS = ("start", "minutes", "title", "description")
@@ -80,26 +87,10 @@ def edit_faq_item(draft: Draft, key: str, question: str, answer: str) -> Draft:
 
 
 def remove_faq_item(draft: Draft, key: str) -> Draft:
+    """A copy of the draft without the FAQ item `key` (no change when there is none)."""
     result = draft.model_copy(deep=True)
     result.items = [item for item in result.items if item.key != key]
     return result
-
-
-def _remap(text: str, source: list[Citation], target: list[Citation]) -> str:
-    """Renumber [n] marks that point into `source` so they point into `target` (appending as needed)."""
-
-    def sub(match: re.Match) -> str:
-        n = int(match.group(1))
-        if not 1 <= n <= len(source):
-            return match.group(0)
-        wanted = source[n - 1]
-        for m, existing in enumerate(target, start=1):
-            if existing.id == wanted.id:
-                return f"[{m}]"
-        target.append(wanted)
-        return f"[{len(target)}]"
-
-    return _MARK.sub(sub, text)
 
 
 def keep_edits(old: Draft, new: Draft) -> Draft:
@@ -107,9 +98,7 @@ def keep_edits(old: Draft, new: Draft) -> Draft:
     the user left it (citation marks renumbered to the new draft's list of sources)."""
     result = new.model_copy(deep=True)
     citations = list(result.citations)
-
-    def remap(text: str) -> str:
-        return _remap(text, old.citations, citations)
+    remap = remapper(old.citations, citations, keep_unknown=True)
 
     for mine in (s for s in old.sections if s.edited):
         kept = mine.model_copy(deep=True, update={
@@ -155,3 +144,72 @@ def apply_tables(draft: Draft, timeline: list[dict], workshop: list[dict]) -> Dr
                 continue
             setattr(block, column, int(value) if column == "minutes" else str(value))
     return result
+
+
+# --- survey items ---------------------------------------------------------------------------------------
+
+def add_survey_item(draft: Draft, text: str, type: str, dimension: str) -> Draft:  # noqa: A002 - the UI's word
+    """A copy of the survey with a new item after the last item of its dimension (open questions last).
+
+    The new item gets the key `custom_<n>`, the options of its type and `custom=True`."""
+    if type not in QUESTION_TYPES:
+        raise ValueError(f"unknown question type {type!r}; choose one of {', '.join(QUESTION_TYPES)}")
+    text = one_line(text)
+    if not text:
+        raise ValueError("an item needs text")
+    result = draft.model_copy(deep=True)
+    taken = {q.key for q in result.questions}
+    n = 1
+    while f"custom_{n}" in taken:
+        n += 1
+    question = SurveyQuestion(key=f"custom_{n}", text=text, type=type, options=options_for(type, draft.lang),
+                              dimension=dimension, dimension_label=dimension_label(dimension, draft.lang),
+                              custom=True)
+    result.questions.insert(_insert_at(result.questions, dimension), question)
+    return _retime(draft, result)
+
+
+def _insert_at(questions: list[SurveyQuestion], dimension: str) -> int:
+    same = [i for i, q in enumerate(questions) if q.dimension == dimension]
+    if same:
+        return same[-1] + 1
+    firsts = [i for i, q in enumerate(questions) if q.dimension in ("enps", "open")]
+    return firsts[0] if firsts and dimension != "open" else len(questions)
+
+
+def remove_survey_item(draft: Draft, key: str) -> Draft:
+    """A copy of the survey without the item `key` (KeyError if there is none); other keys stay as they are."""
+    if all(q.key != key for q in draft.questions):
+        raise KeyError(key)
+    result = draft.model_copy(deep=True)
+    result.questions = [q for q in result.questions if q.key != key]
+    return _retime(draft, result)
+
+
+def edit_survey_item(draft: Draft, key: str, text: str) -> Draft:
+    """A copy of the survey with new text for item `key` (KeyError if there is none), marked as edited."""
+    text = one_line(text)
+    if not text:
+        raise ValueError("an item needs text")
+    result = draft.model_copy(deep=True)
+    for question in result.questions:
+        if question.key == key:
+            question.text = text
+            question.edited = True
+            return result
+    raise KeyError(key)
+
+
+def _retime(before: Draft, after: Draft) -> Draft:
+    """Keep the introduction's time estimate true after items were added or removed."""
+    old, new = estimate_minutes(before.questions), estimate_minutes(after.questions)
+    if old == new:
+        return after
+    blocks = Blocks(after.lang, "survey", after.register)
+    old_label, new_label = blocks.say("minutes", n=str(old)), blocks.say("minutes", n=str(new))
+    if old_label in after.survey_intro:
+        after.survey_intro = after.survey_intro.replace(old_label, new_label)
+        after.derived = [new_label if d == old_label else d for d in after.derived]
+        if new_label not in after.derived:
+            after.derived.append(new_label)
+    return after
