@@ -132,7 +132,7 @@ def _number(env, name: str, default: float) -> float:
 
 
 def _whole(env, name: str, default: int, low: int, high: int) -> int:
-    value = _number(env, name, default)
+    value = float(_number(env, name, default))
     if not value.is_integer() or not low <= value <= high:
         raise ValueError(f"{name} must be a whole number from {low} to {high}")
     return int(value)
