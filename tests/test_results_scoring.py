@@ -173,7 +173,7 @@ def test_a_dimension_with_only_reworded_items_is_not_compared():
     after.item_texts["purpose_1"] = "Changed."
     summary = summarise({"before": before, "after": after}, draft)
     assert [c.dimension for c in summary.changes] == ["enps"]
-    assert any("neither is" in note for note in summary.notes)
+    assert any("so Understanding of the purpose is not compared" in note for note in summary.notes)
 
 
 # --- before the first wave ----------------------------------------------------------------------------------

@@ -185,9 +185,9 @@ def _wave_text(wave, lang: str, words: dict) -> str:
                                          high=_signed(e.high, lang), promoters=e.promoters, passives=e.passives,
                                          detractors=e.detractors))
     if wave.dimensions:
-        lines.extend(_table(wave.dimensions, text["columns"], lang))
+        lines.extend(_table(wave.dimensions, words, lang))
     if wave.items:
-        lines.extend(["", text["items"], *_table(wave.items, text["columns"], lang, width=60)])
+        lines.extend(["", text["items"], *_table(wave.items, words, lang, width=60)])
     if wave.groups:
         shown = [f"{g.name} ({g.n})" if g.shown else f"{g.name} ({text['not_shown']})" for g in wave.groups]
         lines.append(f"{text['groups']}: " + ", ".join(shown))
@@ -198,13 +198,14 @@ def _wave_text(wave, lang: str, words: dict) -> str:
     return "\n".join(lines)
 
 
-def _table(scores, columns: list[str], lang: str, width: int = 34) -> list[str]:
+def _table(scores, words: dict, lang: str, width: int = 34) -> list[str]:
+    columns, percent = words["text"]["columns"], words["text"]["percent"]
     head = f"  {columns[0]:<{width}} {columns[1]:>4} " + " ".join(f"{c:>12}" for c in columns[2:])
     rows = [head]
     for s in scores:
         label = s.label if len(s.label) <= width else s.label[: width - 1] + "…"
-        cells = [f"{_num(s.favourable, lang)}%", f"{_num(s.neutral, lang)}%", f"{_num(s.unfavourable, lang)}%",
-                 _num(s.mean, lang), f"{_num(s.low, lang)}–{_num(s.high, lang)}"]
+        shares = [percent.format(value=_num(v, lang)) for v in (s.favourable, s.neutral, s.unfavourable)]
+        cells = [*shares, _num(s.mean, lang, 2), f"{_num(s.low, lang)}–{_num(s.high, lang)}"]
         rows.append(f"  {label:<{width}} {s.n:>4} " + " ".join(f"{c:>12}" for c in cells))
     return rows
 
@@ -218,10 +219,10 @@ def _barrier_text(wave, lang: str, words: dict) -> list[str]:
     if barrier.element:
         lines.append(text["barrier"].format(element=words["adkar"][barrier.element],
                                             dimension=labels[barrier.dimension].label,
-                                            value=_num(barrier.favourable, lang), target=_num(barrier.target, lang),
+                                            value=_num(barrier.favourable, lang), target=_num(barrier.target, lang, 0),
                                             card=barrier.cards.get("barrier", "")))
     else:
-        lines.append(text["no_barrier"].format(target=_num(barrier.target, lang)))
+        lines.append(text["no_barrier"].format(target=_num(barrier.target, lang, 0)))
     for role in ("strongest", "weakest"):
         dim = labels[getattr(barrier, role)]
         lines.append(text[role].format(dimension=dim.label, value=_num(dim.favourable, lang),
@@ -234,13 +235,17 @@ def _change_text(change, summary: Summary, words: dict) -> str:
     label = "eNPS" if change.dimension == "enps" else labels.get(change.dimension, change.dimension)
     return "  " + words["text"]["change"].format(
         dimension=label, first=words["waves"][change.from_], second=words["waves"][change.to],
-        delta=_signed(change.delta, summary.lang), verdict=words["verdicts"][change.verdict], method=change.method)
+        delta=_signed(change.delta, summary.lang),
+        unit=words["text"]["units"]["enps" if change.dimension == "enps" else "percent"], verdict=words["verdicts"][change.verdict], method=change.method)
 
 
-def _num(value: float, lang: str) -> str:
-    from toolkit.i18n import format_number
+def _num(value: float, lang: str, decimals: int = 1) -> str:
+    """A figure as the reader's locale writes it, always with `decimals` decimals ("45.5", "45,5")."""
+    from babel.numbers import format_decimal
 
-    return format_number(round(value, 1), lang)
+    from toolkit.i18n import LOCALES
+
+    return format_decimal(round(value, decimals) + 0.0, format="#,##0." + "0" * decimals, locale=LOCALES[lang])
 
 
 def _signed(value: float, lang: str) -> str:

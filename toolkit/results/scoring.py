@@ -53,12 +53,12 @@ class Answers:
         items = tuple(q for q in questions if q.type == "likert")
         nps_key = next((q.key for q in questions if q.type == "nps"), None)
         people = responses.respondents
-        likert = np.array([[_number(p.answers.get(q.key), 1, 5) for q in items] for p in people],
-                          dtype=float).reshape(len(people), len(items))
+        likert = np.empty((len(people), len(items)))
+        for i, q in enumerate(items):
+            likert[:, i] = _column(people, q.key, 1, 5)
         flip = np.array([q.reverse for q in items], dtype=bool)
         likert[:, flip] = 6 - likert[:, flip]
-        nps = np.array([_number(p.answers.get(nps_key), 0, 10) if nps_key else math.nan for p in people],
-                       dtype=float)
+        nps = _column(people, nps_key, 0, 10) if nps_key else np.full(len(people), math.nan)
         groups = np.array([_group(p) for p in people], dtype=object)
         return cls(items, likert, nps, groups)
 
@@ -87,10 +87,13 @@ class Answers:
         return (~np.isnan(self.columns(dimension))).any(axis=1)
 
 
-def _number(value, low: int, high: int) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return math.nan
-    return float(value) if low <= value <= high and float(value).is_integer() else math.nan
+def _column(people: list[Respondent], key: str, low: int, high: int) -> np.ndarray:
+    """One item's answers as floats; text, booleans, fractions and answers off the scale become NaN."""
+    nan = math.nan
+    values = np.fromiter((v if type(v) in (int, float) else nan for v in (p.answers.get(key) for p in people)),
+                         dtype=float, count=len(people))
+    values[(values < low) | (values > high) | (values != np.floor(values))] = nan
+    return values
 
 
 def _group(person: Respondent) -> str | None:
@@ -117,9 +120,10 @@ def _score(key: str, label: str, block: np.ndarray, n: int) -> Score:
     answers = values.size
     favourable = np.count_nonzero(values >= FAVOURABLE) / answers
     unfavourable = np.count_nonzero(values <= UNFAVOURABLE) / answers
+    neutral = np.count_nonzero(values == 3) / answers
     low, high = wilson(favourable, n)
     return Score(key=key, label=label, n=n, favourable=_pct(favourable), unfavourable=_pct(unfavourable),
-                 neutral=_pct(1 - favourable - unfavourable), mean=round(float(values.mean()), 2),
+                 neutral=_pct(neutral), mean=round(float(values.mean()), 2),
                  low=_pct(low), high=_pct(high))
 
 

@@ -189,12 +189,15 @@ class _Reader:
 
     def _note_flagged(self, summary: Summary, key: str, flagged: frozenset[str], compared: bool,
                       w1: str, w2: str) -> None:
+        """One note per dimension with reworded questions: which, and whether the dimension is still compared."""
+        items = [q.key for q in self.questions if q.dimension == key and q.key in flagged]
+        if not items:
+            return
         words = wording(self.lang)
-        for q in self.questions:
-            if q.dimension == key and q.key in flagged:
-                template = words["notes"]["wording_changed" if compared else "wording_changed_alone"]
-                summary.notes.append(template.format(item=q.key, first=words["rounds"][w1],
-                                                     second=words["rounds"][w2], dimension=self._label(key)))
+        forms = words["notes"]["wording_changed" if compared else "wording_changed_alone"]
+        summary.notes.append(forms["one" if len(items) == 1 else "other"].format(
+            items=", ".join(items), first=words["rounds"][w1], second=words["rounds"][w2],
+            dimension=self._label(key)))
 
     def _nps_keys(self) -> frozenset[str]:
         return frozenset(q.key for q in self.questions if q.type == "nps")
