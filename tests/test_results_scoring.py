@@ -250,3 +250,29 @@ def test_ten_thousand_people_and_twenty_items_score_correctly():
     expected = [round(100 * float(np.mean(flipped[:, i] >= 4)), 1) for i in range(len(keys))]
     assert [s.favourable for s in summary.waves[0].items] == expected
     assert len(keys) == 20
+
+
+def _leaves(node, path=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _leaves(value, f"{path}[{n}]")
+    else:
+        yield path, node
+
+
+def test_results_wording_has_every_key_and_slot_in_every_language():
+    import string
+
+    def slots(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    words = {lang: dict(_leaves(yaml.safe_load((TEMPLATES_DIR / lang / "results.yaml").read_text("utf-8"))))
+             for lang in ("en", "nl", "sv")}
+    assert set(words["nl"]) == set(words["en"]) == set(words["sv"])
+    for path, text in words["en"].items():
+        assert slots(words["nl"][path]) == slots(text) == slots(words["sv"][path]), path
+        same_everywhere = {".text.percent", ".text.columns[1]", ".text.theme", ".text.change"}  # slots only
+        assert words["nl"][path] != text or path in same_everywhere, path
