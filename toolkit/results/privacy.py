@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from toolkit.results.scoring import Answers
+from toolkit.settings import MIN_COMMENTS_RANGE, MIN_GROUP_RANGE
 
-MIN_GROUP, MIN_GROUP_RANGE = 5, (3, 10)
-MIN_COMMENTS, MIN_COMMENTS_RANGE = 10, (3, 100)
+MIN_GROUP, MIN_COMMENTS = 5, 10  # the defaults of TOOLKIT_MIN_GROUP and TOOLKIT_MIN_COMMENTS
 
 
 def check_min_group(value: int) -> int:
