@@ -166,6 +166,16 @@ def test_an_item_whose_wording_changed_is_flagged_and_left_out_of_its_dimension(
     assert any("purpose_1" in note and "other questions" in note for note in summary.notes)
 
 
+def test_a_reworded_enps_question_is_not_compared():
+    draft = survey(dimensions=("purpose",))
+    before = wave("before", people(50, enps=3), draft)
+    after = wave("after", people(50, enps=10), draft)
+    after.item_texts["enps"] = "Would you recommend us to a friend?"
+    summary = summarise({"before": before, "after": after}, draft)
+    assert "enps" not in {c.dimension for c in summary.changes} and summary.flagged_items == ["enps"]
+    assert any("so Recommendation (eNPS) is not compared" in note for note in summary.notes)
+
+
 def test_a_dimension_with_only_reworded_items_is_not_compared():
     draft = survey(dimensions=("purpose",))
     before = wave("before", people(50, likert=2, keys=("purpose_1",)), draft)

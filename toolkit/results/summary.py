@@ -161,7 +161,8 @@ class _Reader:
         """Add the changes from one scored wave to the next, leaving out items whose wording changed."""
         (w1, r1, p1), (w2, r2, p2) = first, second
         flagged = _changed_wording(r1, r2, [q.key for q in self.questions if q.type != "open"])
-        summary.flagged_items.extend(k for k in flagged if k not in summary.flagged_items)
+        summary.flagged_items.extend(q.key for q in self.questions
+                                     if q.key in flagged and q.key not in summary.flagged_items)
         comparable = p1.items & p2.items
         skip = frozenset(q.key for q in self.questions if q.type == "likert" and q.key not in comparable) | flagged
         words = wording(self.lang)
@@ -172,7 +173,9 @@ class _Reader:
             if change is not None:
                 summary.changes.append(change)
             self._note_flagged(summary, key, flagged, change is not None, w1, w2)
-        if "enps" in p1.wave_measures and "enps" in p2.wave_measures and not flagged & self._nps_keys():
+        if flagged & self._nps_keys():
+            self._note_flagged(summary, "enps", flagged, False, w1, w2)
+        elif "enps" in p1.wave_measures and "enps" in p2.wave_measures:
             e1, e2 = scoring.enps(p1.answers), scoring.enps(p2.answers)
             p_value = scoring.enps_test(e1, e2)
             summary.changes.append(_change("enps", w1, w2, e1.value, e2.value, p_value,
