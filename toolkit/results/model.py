@@ -142,6 +142,9 @@ class Change(BaseModel):
     verdict: Verdict
     method: str  # e.g. "two-proportion z-test on favourable %, 95%"
     p_value: float | None = None
+    from_value: float | None = None  # the two figures compared: favourable % (items whose wording changed left
+    to_value: float | None = None  # out, so they may differ from the dimension's shown score) or eNPS points
+    card: str = ""  # the guidance card that helps with this dimension
 
     model_config = {"populate_by_name": True}
 

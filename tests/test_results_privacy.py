@@ -1,0 +1,247 @@
+"""Confidentiality: minimum group sizes, the next-smallest rule, small waves, comments, and an attack that fails."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pytest
+from results_support import DIMENSIONS, people, survey, wave
+
+from toolkit.results import privacy
+from toolkit.results.summary import summarise
+from toolkit.settings import Settings
+
+MIN = 5
+
+
+def teams(**sizes: int) -> list:
+    """Groups of the given sizes; each group answers differently, so a leak would show."""
+    crowd = []
+    for number, (name, size) in enumerate(sizes.items()):
+        crowd += people(size, likert=1 + number % 5, enps=number % 11, group=name, start=len(crowd))
+    return crowd
+
+
+def summary_of(crowd, **kwargs):
+    return summarise({"during": wave("during", crowd)}, survey(), **kwargs)
+
+
+def shown(summary) -> dict[str, int | None]:
+    return {g.name: g.n for g in summary.waves[0].groups if g.shown}
+
+
+# --- the rules ----------------------------------------------------------------------------------------------
+
+def test_groups_below_the_minimum_and_the_next_smallest_are_hidden():
+    assert privacy.visible_groups({"a": 3, "b": 6, "c": 40}, 0, MIN) == {"c"}
+    assert privacy.visible_groups({"a": 3, "b": 4, "c": 6, "d": 40}, 0, MIN) == {"c", "d"}
+    assert privacy.visible_groups({"a": 6, "b": 7, "c": 40}, 0, MIN) == {"a", "b", "c"}
+
+
+def test_hidden_groups_that_add_up_to_fewer_than_the_minimum_take_another_group_with_them():
+    # 2 + 2 hidden people could be worked out together from the whole minus the shown groups
+    assert privacy.visible_groups({"a": 2, "b": 2, "c": 6, "d": 40}, 0, MIN) == {"d"}
+
+
+def test_people_without_a_group_count_as_hidden_too():
+    assert privacy.visible_groups({"a": 6, "b": 40}, 2, MIN) == {"b"}
+    assert privacy.visible_groups({"a": 6, "b": 40}, 5, MIN) == {"a", "b"}
+
+
+def test_a_hidden_group_shows_neither_figures_nor_size():
+    summary = summary_of(teams(small=3, mid=6, big=40))
+    groups = {g.name: g for g in summary.waves[0].groups}
+    assert shown(summary) == {"big": 40}
+    for name in ("small", "mid"):
+        assert (groups[name].n, groups[name].shown, groups[name].dimensions, groups[name].enps) == (
+            None, False, [], None)
+    assert [g["name"] for g in summary.to_json_dict()["waves"][0]["groups"]] == ["big", "mid", "small"]
+    big = groups["big"]
+    assert [d.key for d in big.dimensions] == list(DIMENSIONS) and big.enps.n == 40
+
+
+def test_a_wave_below_the_minimum_shows_only_its_response_count():
+    calls = []
+    crowd = people(4, comment="Training please", group="a")
+    summary = summarise({"before": wave("before", crowd), "during": wave("during", people(30))}, survey(),
+                        themes=lambda *a, **k: calls.append(a) or [], team_size=40)
+    data = summary.to_json_dict()["waves"][0]
+    assert data == {"wave": "before", "responses": 4, "response_rate": 10.0, "enps": None, "dimensions": [],
+                    "items": [], "groups": [], "themes": [], "barrier": None}
+    assert calls == []
+    assert [c.from_ for c in summary.changes] == []  # nothing to compare a hidden wave with
+    assert any("fewer than 5 people answered" in note for note in summary.notes)
+
+
+def test_an_item_few_people_answered_is_not_shown_and_not_counted_in_its_dimension():
+    crowd = people(20, likert=4) + [p for p in people(3, likert={"trust_1": 1, "trust_2": 1}, start=20)]
+    for person in crowd[:20]:
+        del person.answers["trust_2"]
+    summary = summary_of(crowd)
+    items = {s.key: s for s in summary.waves[0].items}
+    assert "trust_2" not in items and items["trust_1"].n == 23
+    trust = next(d for d in summary.waves[0].dimensions if d.key == "trust")
+    assert (trust.n, trust.favourable) == (23, round(100 * 20 / 23, 1))  # trust_1 alone
+    assert any("some questions are not shown" in note for note in summary.notes)
+
+
+def test_a_group_that_skipped_a_dimension_hides_that_score_and_the_next_smallest():
+    crowd = teams(a=6, b=7, c=40)
+    for person in crowd[:3]:  # only 3 of group a answered the workload items
+        for key in ("workload_1", "workload_2"):
+            person.answers.pop(key)
+    summary = summary_of(crowd)
+    groups = {g.name: g for g in summary.waves[0].groups}
+    assert shown(summary) == {"a": 6, "b": 7, "c": 40}
+    assert "workload" not in {d.key for d in groups["a"].dimensions}
+    assert "workload" not in {d.key for d in groups["b"].dimensions}
+    assert "workload" in {d.key for d in groups["c"].dimensions}
+    assert any("for some groups, a score is not shown" in note for note in summary.notes)
+
+
+def test_comments_are_summarised_only_above_the_comment_minimum():
+    seen = []
+
+    def finder(comments, lang, *, names=(), limit=6):
+        seen.append((list(comments), lang, list(names)))
+        return []
+
+    few = people(9, comment="More practice time") + people(20, start=9)
+    summary = summarise({"during": wave("during", few)}, survey(), themes=finder, names=["Priya Shah"])
+    assert seen == [] and summary.waves[0].themes == []
+    assert any("open answers are not summarised" in note and "at least 10" in note for note in summary.notes)
+    enough = people(10, comment="More practice time") + people(20, start=10)
+    summarise({"during": wave("during", enough)}, survey(), themes=finder, lang="nl", names=["Priya Shah"])
+    assert seen == [(["More practice time"] * 10, "nl", ["Priya Shah"])]
+
+
+def test_minimums_outside_their_range_are_refused():
+    with pytest.raises(ValueError):
+        summary_of(people(10), min_group=2)
+    with pytest.raises(ValueError):
+        summary_of(people(10), min_group=11)
+    assert summary_of(people(10), min_group=10).waves[0].dimensions
+    assert Settings.from_env({"TOOLKIT_MIN_GROUP": "3"}).min_group == 3
+    assert Settings.from_env({}).min_group == 5 and Settings.from_env({}).min_comments == 10
+    for bad in ("2", "11", "4.5", "five"):
+        with pytest.raises(ValueError, match="TOOLKIT_MIN_GROUP"):
+            Settings.from_env({"TOOLKIT_MIN_GROUP": bad})
+
+
+def test_a_higher_minimum_hides_more():
+    assert shown(summary_of(teams(a=6, b=7, c=40), min_group=7)) == {"c": 40}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "sv"])
+def test_notes_are_localised_and_carry_no_hidden_figure(lang):
+    summary = summary_of(teams(small=3, tiny=3, big=40), lang=lang)
+    assert summary.notes and all("{" not in note for note in summary.notes)
+    numbers = {int(n) for note in summary.notes for n in re.findall(r"\d+", note)}
+    assert numbers <= {MIN, 2}  # the rule's minimum and how many groups are hidden, never a size
+
+
+# --- the attack ---------------------------------------------------------------------------------------------
+
+def _figures(block: dict, measure: str) -> tuple | None:
+    """What the JSON tells about one measure for the whole wave or a group: (people, counts...)."""
+    if measure == "enps":
+        e = block.get("enps")
+        return (e["promoters"] + e["passives"] + e["detractors"], e["promoters"], e["detractors"]) if e else None
+    d = next((d for d in block.get("dimensions", []) if d["key"] == measure), None)
+    # favourable and unfavourable people-equivalents: exact when everyone answered every item
+    return (d["n"], d["favourable"] * d["n"] / 100, d["unfavourable"] * d["n"] / 100) if d else None
+
+
+def derived_aggregates(data: dict) -> list[tuple[str, tuple]]:
+    """Everything an attacker can work out from the JSON: per measure, the whole minus any set of the groups
+    shown for it; and the headcount of the whole minus any set of shown groups."""
+    found = []
+    for w in data["waves"]:
+        measures = [d["key"] for d in w["dimensions"]] + (["enps"] if w["enps"] else [])
+        for measure in measures:
+            total = _figures(w, measure)
+            parts = [f for g in w["groups"] if g["shown"] and (f := _figures(g, measure))]
+            for r in range(1, len(parts) + 1):
+                for subset in itertools.combinations(parts, r):
+                    found.append((measure, tuple(t - sum(p[i] for p in subset) for i, t in enumerate(total))))
+        sizes = [g["n"] for g in w["groups"] if g["shown"]]
+        for r in range(1, len(sizes) + 1):
+            found += [("headcount", (w["responses"] - sum(s),)) for s in itertools.combinations(sizes, r)]
+    return found
+
+
+def attack(summary, secret_size: int, secret_favourable: float) -> list:
+    """Aggregates about fewer than the minimum number of people, or that reproduce the hidden group's size and
+    favourable share: each one is a leak."""
+    data = json.loads(json.dumps(summary.to_json_dict()))
+    text = json.dumps(data)
+    assert f'"n": {secret_size},' not in text  # the hidden group's size is nowhere in the JSON
+    leaks = []
+    for measure, figures in derived_aggregates(data):
+        people_count = round(figures[0])
+        too_few = 0 < people_count < summary.min_group
+        the_secret = (people_count == secret_size and measure not in ("enps", "headcount")
+                      and abs(100 * figures[1] / people_count - secret_favourable) < 0.5)
+        if too_few or the_secret:
+            leaks.append((measure, figures))
+    return leaks
+
+
+SCENARIOS = {
+    "one small group": dict(small=3, mid=6, big=40),
+    "two tiny groups": dict(small=2, tiny=2, mid=6, big=40),
+    "groups of 3, 4, 6 and 40": dict(small=3, four=4, six=6, big=40),
+}
+
+
+@pytest.mark.parametrize("sizes", SCENARIOS.values(), ids=SCENARIOS.keys())
+def test_a_hidden_group_cannot_be_recovered_from_anything_the_json_shows(sizes):
+    crowd = teams(**sizes)
+    small = [p for p in crowd if p.group == "small"]
+    secret_favourable = 100.0 if small[0].answers["purpose_1"] >= 4 else 0.0
+    summary = summary_of(crowd)
+    assert attack(summary, len(small), secret_favourable) == []
+    for note in summary.notes:
+        assert str(len(small)) not in note
+
+
+def test_the_attack_would_find_a_leak_without_the_next_smallest_rule(monkeypatch):
+    def naive(counts, rest, minimum):
+        return frozenset(name for name, n in counts.items() if n >= minimum)
+
+    monkeypatch.setattr(privacy, "visible_groups", naive)
+    summary = summary_of(teams(small=3, mid=6, big=40))
+    leaks = attack(summary, 3, 0.0)
+    assert ("purpose", (3, 0.0, 3.0)) in [(m, tuple(round(x, 1) for x in f)) for m, f in leaks]
+    assert ("headcount", (3,)) in leaks
+
+
+def test_ungrouped_people_cannot_be_recovered_either():
+    crowd = teams(a=6, b=40) + people(2, likert=1, enps=0, start=100)
+    summary = summary_of(crowd)
+    assert attack(summary, 2, 0.0) == []
+    assert shown(summary) == {"b": 40}
+
+
+def test_a_skipped_dimension_cannot_be_recovered():
+    crowd = teams(a=6, b=7, c=40)
+    for person in crowd[:3]:
+        for key in ("workload_1", "workload_2"):
+            person.answers.pop(key)
+    data = summary_of(crowd).to_json_dict()
+    workload = [f for m, f in derived_aggregates(data) if m == "workload"]
+    assert workload and all(round(f[0]) == 0 or round(f[0]) >= MIN for f in workload)
+
+
+def test_the_glint_rule_alone_would_leak_two_tiny_groups_together(monkeypatch):
+    def glint_only(counts, rest, minimum):
+        visible = {name for name, n in counts.items() if n >= minimum}
+        if len(counts) - len(visible) == 1 and visible:
+            visible.discard(min(visible, key=lambda name: (counts[name], name)))
+        return frozenset(visible)
+
+    monkeypatch.setattr(privacy, "visible_groups", glint_only)
+    leaks = attack(summary_of(teams(small=2, tiny=2, mid=6, big=40)), 2, 0.0)
+    assert ("headcount", (4,)) in leaks  # the two tiny groups together: 4 people, figures and all
