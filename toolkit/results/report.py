@@ -111,8 +111,10 @@ class _Report:
             name = _FALLBACK_STYLES[name]
         return name if name in names else "Normal"
 
-    def paragraph(self, text: str, style: str = "Normal", *, italic: bool = False):
+    def paragraph(self, text: str, style: str = "Normal", *, italic: bool = False, keep: bool = False):
         paragraph = self.doc.add_paragraph(style=self.style(style))
+        if keep:  # stay on the page of the chart that follows
+            paragraph.paragraph_format.keep_with_next = True
         run = paragraph.add_run(clean_text(text))
         if italic:
             run.italic = True
@@ -127,7 +129,8 @@ class _Report:
             return
         paragraph = self.doc.add_paragraph(style=self.style("Normal"))
         spec = chart.to_dict()
-        title = spec.pop("title", "")  # the section heading above says it already
+        # The section heading says what the chart shows; only the dimension chart keeps its title (the wave).
+        title = spec.get("title", "") if kind == "dimensions" else spec.pop("title", "")
         shape = paragraph.add_run().add_picture(io.BytesIO(charts.to_png(spec)), width=self.width)
         doc_pr = shape._inline.docPr  # Word reads a picture's alt text from docPr/@descr
         doc_pr.set("descr", clean_text(charts.alt_text(kind, self.summary, self.lang)))
@@ -208,7 +211,7 @@ class _Report:
             return
         text = self.text["dimensions"]
         self.heading(text["heading"])
-        self.paragraph(text["intro"])
+        self.paragraph(text["intro"], keep=True)
         self.picture("dimensions")
 
     def tables(self) -> None:
@@ -246,7 +249,7 @@ class _Report:
         if "enps" not in self.charts:
             return
         self.heading(self.text["enps"]["heading"])
-        self.paragraph(self.text["enps"]["intro"])
+        self.paragraph(self.text["enps"]["intro"], keep=True)
         self.picture("enps")
 
     def trend(self) -> None:
