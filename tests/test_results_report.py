@@ -135,3 +135,15 @@ def test_report_converts_with_libreoffice(tmp_path):
     assert len(reader.pages) >= 3
     assert "Resultaten van de peiling: Acme Zorg" in text
     assert "Waar de verandering vastloopt" in text
+
+
+def _keys(node, prefix=""):
+    if isinstance(node, dict):
+        return {k for key, value in node.items() for k in _keys(value, f"{prefix}{key}.")} | {prefix}
+    return {prefix}
+
+
+@pytest.mark.parametrize("part", ["themes", "charts", "report"])
+def test_results_templates_have_the_same_keys_in_every_language(part):
+    en, nl, sv = (_keys(load_template(lang, "results")[part]) for lang in ("en", "nl", "sv"))
+    assert en == nl == sv

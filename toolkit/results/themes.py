@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -81,7 +81,7 @@ def _parse(text: str, lang: str) -> _Comment | None:
     tokens = [t.lower() for t in _WORD.findall(text)]
     if not tokens:
         return None
-    comment_lang = _detect(text, lang)
+    comment_lang = _detect(tokens, lang)
     stop = _stopwords(comment_lang)
     lemmas = {_lemma(t, comment_lang) for t in tokens if t not in stop and len(t) >= 3}
     lemmas = {lemma for lemma in lemmas if lemma not in stop}
@@ -94,14 +94,15 @@ def _parse(text: str, lang: str) -> _Comment | None:
     return comment
 
 
-def _detect(text: str, fallback: str) -> str:
-    import simplemma
+def _detect(tokens: list[str], fallback: str) -> str:
+    """The comment's language by its function words (de/het/een, och/att/jag, the/and/to): cheap and good
+    enough to choose a lemmatiser; a tie keeps the report's language."""
+    counts = {code: sum(1 for t in tokens if t in _stopwords(code)) for code in LANGS}
+    best = max(counts, key=lambda code: (counts[code], code == fallback))
+    return best if counts[best] else fallback
 
-    ranked = simplemma.langdetect(text, lang=LANGS)
-    best, score = ranked[0]
-    return best if best in LANGS and score > 0 else fallback
 
-
+@lru_cache(maxsize=65536)
 def _lemma(token: str, lang: str) -> str:
     import simplemma
 
@@ -138,22 +139,30 @@ def _topic_order(key: str) -> int:
 
 
 def _topic_scores(comment: _Comment) -> dict[str, int]:
-    joined = " " + " ".join(comment.tokens) + " "
+    """Per topic, how many of its terms the comment uses (in its words or their lemmas)."""
     words = set(comment.tokens) | comment.lemmas
+    joined = " " + " ".join(comment.tokens) + " "
     scores: dict[str, int] = {}
-    for key, terms in _topic_terms().items():
-        hits = sum(1 for term in terms if _term_hit(term, words, joined))
-        if hits:
-            scores[key] = hits
+    for key, (prefix, inner, phrases) in _topic_patterns().items():
+        terms = {m.group(0) for w in words if (m := prefix.match(w) or (inner and inner.search(w)))}
+        terms.update(p for p in phrases if f" {p} " in joined)
+        if terms:
+            scores[key] = len(terms)
     return scores
 
 
-def _term_hit(term: str, words: set[str], joined: str) -> bool:
-    if " " in term:
-        return f" {term}" in joined
-    # A prefix catches inflections (trainingen, utbildningen); a long term also inside compounds
-    # (personalutbildning, klantvragen are not caught by a short term like "klant", on purpose).
-    return any(w.startswith(term) or (len(term) >= 7 and term in w) for w in words)
+@cache
+def _topic_patterns() -> dict[str, tuple[re.Pattern, re.Pattern | None, tuple[str, ...]]]:
+    """Per topic: a word matches a term as a prefix (trainingen, utbildningen), a long term also inside a
+    compound (personalutbildning); a phrase of several words matches as it stands ("too much")."""
+    patterns = {}
+    for key, terms in _topic_terms().items():
+        words = sorted((t for t in terms if " " not in t), key=len, reverse=True)
+        long_words = [t for t in words if len(t) >= 7]
+        prefix = re.compile("|".join(map(re.escape, words)) or r"(?!)")
+        inner = re.compile("|".join(map(re.escape, long_words))) if long_words else None
+        patterns[key] = (prefix, inner, tuple(t for t in terms if " " in t))
+    return patterns
 
 
 # --------------------------------------------------------------------------------------------------- grouping
@@ -173,49 +182,79 @@ def _vectors(texts: list[str], embeddings: Embeddings | None) -> np.ndarray | No
     return matrix / np.where(norms == 0, 1, norms)
 
 
-def _zscores(vectors: np.ndarray | None) -> np.ndarray | None:
-    """Cosine similarities as standard scores against all pairs: comparable across embedders."""
-    if vectors is None or len(vectors) < 4:
-        return None
-    sims = vectors @ vectors.T
-    off = sims[~np.eye(len(sims), dtype=bool)]
-    spread = float(off.std()) or 1.0
-    return (sims - float(off.mean())) / spread
+class _Similarity:
+    """Cosine similarities as standard scores against all pairs, so one threshold fits every embedder. Rows are
+    computed when asked, so ten thousand comments never need a ten-thousand-square matrix."""
+
+    SAMPLE = 1500
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        sample = vectors[np.random.default_rng(8).permutation(len(vectors))[:self.SAMPLE]]
+        sims = sample @ sample.T
+        off = sims[~np.eye(len(sims), dtype=bool)]
+        self.mean = float(off.mean())
+        self.spread = float(off.std()) or 1.0
+
+    def close_pairs(self, indices: list[int], threshold: float, chunk: int = 256) -> dict[int, set[int]]:
+        """For each of `indices`, the others at or above `threshold` (in chunks: one matrix product per chunk
+        rather than one per comment, which a shared multi-threaded BLAS makes slow)."""
+        order = np.asarray(indices)
+        block = self.vectors[order]
+        near: dict[int, set[int]] = {}
+        for start in range(0, len(order), chunk):
+            z = (block[start:start + chunk] @ block.T - self.mean) / self.spread
+            for row, i in enumerate(order[start:start + chunk].tolist()):
+                near[i] = set(order[z[row] >= threshold].tolist()) - {i}
+        return near
+
+    def centre(self, members: list[int]) -> np.ndarray:
+        """The mean vector of a group: the mean standard score against its members is one dot product."""
+        return self.vectors[members].mean(axis=0)
+
+    def z_centre(self, i: int, centre: np.ndarray) -> float:
+        return (float(centre @ self.vectors[i]) - self.mean) / self.spread
+
+
+def _similarity(vectors: np.ndarray | None) -> _Similarity | None:
+    return _Similarity(vectors) if vectors is not None and len(vectors) >= 4 else None
 
 
 def _group(comments: list[_Comment], vectors: np.ndarray | None) -> list[tuple[str | None, list[int]]]:
     """(topic key or None, member indices) for every group, topics first."""
-    z = _zscores(vectors)
+    sim = _similarity(vectors)
     by_topic: dict[str, list[int]] = {}
     for i, comment in enumerate(comments):
         if comment.topic:
             by_topic.setdefault(comment.topic, []).append(i)
-    seeds = {key: list(members) for key, members in by_topic.items()}
+    centres = {key: sim.centre(members) for key, members in by_topic.items()} if sim is not None else {}
     leftovers = []
     for i, comment in enumerate(comments):
         if comment.topic:
             continue
-        key = _nearest_topic(i, seeds, z)
+        key = _nearest_topic(i, centres, sim)
         if key:
             by_topic[key].append(i)
             comment.topic = key
         else:
             leftovers.append(i)
     groups: list[tuple[str | None, list[int]]] = list(by_topic.items())
-    groups.extend((None, members) for members in _link(leftovers, comments, z))
+    groups.extend((None, members) for members in _link(leftovers, comments, sim))
     return groups
 
 
-def _nearest_topic(i: int, seeds: dict[str, list[int]], z: np.ndarray | None) -> str | None:
-    if z is None or not seeds:
+def _nearest_topic(i: int, centres: dict[str, np.ndarray], sim: _Similarity | None) -> str | None:
+    """The topic whose lexicon-matched comments `i` resembles most, when clearly more than average."""
+    if sim is None or not centres:
         return None
-    means = {key: float(np.mean(z[i, members])) for key, members in seeds.items()}
+    means = {key: sim.z_centre(i, centre) for key, centre in centres.items()}
     key = max(means, key=means.get)
     return key if means[key] >= JOIN_Z else None
 
 
-def _link(indices: list[int], comments: list[_Comment], z: np.ndarray | None) -> list[list[int]]:
-    """Connected groups among leftover comments (union-find over close pairs)."""
+def _link(indices: list[int], comments: list[_Comment], sim: _Similarity | None) -> list[list[int]]:
+    """Connected groups among leftover comments (union-find over close pairs). Candidates come from shared
+    lemmas (an inverted index) and from close embeddings, so the work grows with the pairs that matter."""
     parent = {i: i for i in indices}
 
     def root(i: int) -> int:
@@ -224,9 +263,19 @@ def _link(indices: list[int], comments: list[_Comment], z: np.ndarray | None) ->
             i = parent[i]
         return i
 
-    for a_pos, a in enumerate(indices):
-        for b in indices[a_pos + 1:]:
-            if _close(comments[a], comments[b], None if z is None else float(z[a, b])):
+    postings: dict[str, list[int]] = {}
+    for i in indices:
+        for lemma in comments[i].lemmas:
+            if len(lemma) >= 4:
+                postings.setdefault(lemma, []).append(i)
+    close = sim.close_pairs(indices, LINK_Z) if sim is not None and indices else {}
+    for a in indices:
+        near = close.get(a, set())
+        lexical = {b for lemma in comments[a].lemmas for b in postings.get(lemma, ())}
+        for b in near | lexical:
+            if b == a or root(a) == root(b):
+                continue
+            if b in near or _lexically_close(comments[a], comments[b]):
                 parent[root(a)] = root(b)
     groups: dict[int, list[int]] = {}
     for i in indices:
@@ -234,10 +283,8 @@ def _link(indices: list[int], comments: list[_Comment], z: np.ndarray | None) ->
     return [members for members in groups.values() if len(members) >= MIN_COUNT]
 
 
-def _close(a: _Comment, b: _Comment, z: float | None) -> bool:
-    shared = a.lemmas & b.lemmas
-    jaccard = len(shared) / len(a.lemmas | b.lemmas)
-    return (z is not None and z >= LINK_Z) or (jaccard >= LINK_JACCARD and any(len(w) >= 4 for w in shared))
+def _lexically_close(a: _Comment, b: _Comment) -> bool:
+    return len(a.lemmas & b.lemmas) / len(a.lemmas | b.lemmas) >= LINK_JACCARD
 
 
 # --------------------------------------------------------------------------------------------------- themes
