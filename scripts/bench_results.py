@@ -1,11 +1,15 @@
-"""Time survey results: scoring 10,000 respondents x 20 items (goal with import: under 2 s).
+"""Benchmarks of survey results (issue 8). Each part is a function that returns its numbers; `main` prints them.
 
-    .venv/bin/python scripts/bench_results.py [score] [--people 10000] [--runs 5] [--json]
+    .venv/bin/python scripts/bench_results.py [score|report|themes|all] [--people 10000] [--runs 5] [--json]
 
-`score` times `summarise` on answers already read (three waves, four groups, reverse items, eNPS), split into
-reading the answers into arrays, the privacy plan plus scores, and the whole `summarise`. Prints medians in
-seconds. The import part (files -> Responses) lives beside it as its own part.
+- `score`: `summarise` on answers already read (three waves, four groups, reverse items, eNPS), split into
+  reading the answers into arrays, the privacy plan plus scores, and the whole `summarise` (goal with import:
+  10,000 respondents x 20 items under 2 s).
+- `report`: the results report .docx with its four charts for three waves (target: under 5 s, also the first
+  report in a fresh process, which pays for the imports and vl-convert's start).
+- `themes`: themes of 1,000 open answers in three languages with the test embedder (no target).
 """
+
 
 from __future__ import annotations
 
@@ -18,7 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the hand-built three-wave Summary the report tests use
+
+REPORT_TARGET_S = 5.0
 
 from toolkit.models import Draft, SurveyQuestion  # noqa: E402
 from toolkit.results import privacy, scoring  # noqa: E402
@@ -86,21 +94,84 @@ def bench_score(people: int = 10_000, runs: int = 5) -> dict:
     }
 
 
+def bench_report(runs: int = 5, lang: str = "nl") -> dict:
+    """Seconds for `report.to_docx` of a three-wave summary: the first call (cold) and the median of warm ones."""
+    start = time.perf_counter()
+    from results_samples import three_waves
+
+    from toolkit.results.report import to_docx
+
+    summary = three_waves(lang)
+    data = to_docx(summary, lang)
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        data = to_docx(summary, lang)
+        warm.append(time.perf_counter() - start)
+    return {"report_cold_s": round(cold, 2), "report_warm_median_s": round(statistics.median(warm), 2),
+            "report_runs": runs, "report_bytes": len(data), "report_target_s": REPORT_TARGET_S}
+
+
+def bench_themes(comments: int = 1000) -> dict:
+    """Seconds for `find_themes` on `comments` answers (nl, sv, en) with the hash embedder."""
+    import random
+
+    from toolkit.embeddings import HashEmbeddings
+    from toolkit.results.themes import find_themes
+
+    base = ["Ik wil meer training voordat we live gaan.", "Jag behöver mer utbildning innan vi börjar.",
+            "I need more training before the launch.", "Ik ben bang dat mijn baan verdwijnt.",
+            "Hur länge sparas inspelningarna och vem ser min data?", "The car park is always full at eight.",
+            "Het rooster voor de avonddienst is onhandig.", "Schemat för kvällspasset är krångligt."]
+    rng = random.Random(8)
+    texts = [f"{rng.choice(base)} {rng.choice(['Echt.', 'Really.', 'Verkligen.', 'Nu.', 'Now.'])}"
+             for _ in range(comments)]
+    start = time.perf_counter()
+    themes = find_themes(texts, "en", embeddings=HashEmbeddings())
+    return {"themes_comments": comments, "themes_s": round(time.perf_counter() - start, 2), "themes": len(themes)}
+
+
+PARTS = ("score", "report", "themes")
+
+
+def run(part: str, people: int, runs: int) -> dict:
+    if part == "score":
+        return bench_score(people, runs)
+    if part == "report":
+        return bench_report(runs)
+    return bench_themes()
+
+
+def show(part: str, result: dict) -> None:
+    if part == "score":
+        print(f"score: {result['people']:,} people x {result['items']} items")
+        print(f"  answers -> arrays          {result['arrays_s']:.3f} s")
+        print(f"  plan + scores, one wave    {result['score_one_wave_s']:.3f} s")
+        print(f"  summarise, three waves     {result['summarise_three_waves_s']:.3f} s")
+    elif part == "report":
+        print(f"results report (3 waves, 4 charts): first {result['report_cold_s']} s, warm median "
+              f"{result['report_warm_median_s']} s over {result['report_runs']} runs, {result['report_bytes']} bytes "
+              f"(target < {REPORT_TARGET_S} s)")
+    else:
+        print(f"themes: {result['themes_comments']} open answers in {result['themes_s']} s "
+              f"({result['themes']} themes)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", default="score", choices=("score",))
+    parser.add_argument("part", nargs="?", default="all", choices=(*PARTS, "all"))
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = bench_score(args.people, args.runs)
+    parts = PARTS if args.part == "all" else (args.part,)
+    results = {part: run(part, args.people, args.runs) for part in parts}
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(results))
         return
-    print(f"score: {result['people']:,} people x {result['items']} items")
-    print(f"  answers -> arrays          {result['arrays_s']:.3f} s")
-    print(f"  plan + scores, one wave    {result['score_one_wave_s']:.3f} s")
-    print(f"  summarise, three waves     {result['summarise_three_waves_s']:.3f} s")
+    for part, result in results.items():
+        show(part, result)
 
 
 if __name__ == "__main__":

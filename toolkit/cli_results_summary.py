@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read each wave's file, summarise, then print (text or JSON) and write the report if asked."""
-    from toolkit.cli_draft import _check_target
+    from toolkit.cli.common import check_output_path as _check_target
     from toolkit.results.summary import summarise
 
     _check_target(args.out, ".docx")

@@ -18,18 +18,14 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 from typing import Any, Protocol
-
-import yaml
 
 from toolkit.brief import Brief
 from toolkit.cards import get_card
 from toolkit.citations import CitationBook, with_mark
 from toolkit.i18n import format_long_date, format_number
 from toolkit.models import Draft, Hit, Section
-from toolkit.settings import TEMPLATES_DIR
+from toolkit.templates import load_template, template_node
 
 _DIGIT = re.compile(r"\d")  # a research figure's claim holds a number
 
@@ -39,27 +35,6 @@ class Retriever(Protocol):
 
 
 # --- templates ----------------------------------------------------------------------------------------------
-
-@cache
-def _template(path: str) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
-
-
-def load_template(lang: str, name: str, root: Path = TEMPLATES_DIR) -> dict:
-    """The text blocks of one artefact (`story`, `faq`, `survey`, `plan`, `common`) in one language."""
-    return _template(str(root / lang / f"{name}.yaml"))
-
-
-def template_node(template: dict, path: str) -> Any:
-    """The raw template value at a dotted path (e.g. "items.job.answer"), or None."""
-    node: Any = template
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
 
 def resolve(node: Any, *keys: str) -> Any:
     """Walk wave/register/all mappings (in the order of `keys`, then `all`) down to a string or a list of

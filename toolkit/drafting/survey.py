@@ -18,9 +18,10 @@ import math
 from toolkit.brief import Brief
 from toolkit.citations import with_mark
 from toolkit.drafting import plan
-from toolkit.drafting.compose import Blocks, Guidance, Retriever, draft_shell, load_template
+from toolkit.drafting.compose import Blocks, Guidance, Retriever, draft_shell
 from toolkit.i18n import format_long_date
 from toolkit.models import LANGS, Draft, Section, SurveyQuestion
+from toolkit.templates import load_template
 
 WAVES: tuple[str, ...] = ("before", "during", "after")
 QUESTION_TYPES: tuple[str, ...] = ("likert", "nps", "open")

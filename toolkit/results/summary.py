@@ -12,7 +12,6 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from toolkit.drafting.common import load_template
 from toolkit.drafting.survey import dimension_label
 from toolkit.models import Draft, SurveyQuestion
 from toolkit.results import privacy, scoring
@@ -20,6 +19,7 @@ from toolkit.results.barrier import barrier_point, card_for
 from toolkit.results.model import WAVES, Change, GroupInfo, Responses, Score, Summary, Theme, WaveSummary
 from toolkit.results.privacy import WavePlan
 from toolkit.results.scoring import Answers
+from toolkit.templates import load_template
 
 ThemeFinder = Callable[..., list[Theme]]  # find_themes(comments, lang, *, names=(), limit=6)
 
