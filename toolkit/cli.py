@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-EXTENSIONS: list[str] = ["toolkit.cli_draft"]  # modules that call `register` when imported
+EXTENSIONS: list[str] = ["toolkit.cli_draft", "toolkit.cli_results"]  # modules that call `register` when imported
 
 
 class UsageError(Exception):
