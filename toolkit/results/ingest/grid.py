@@ -95,9 +95,10 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
             counts = [len(row) for row in csv.reader(sample, delimiter=delimiter) if row]
         except csv.Error:
             continue
-        if not counts or max(counts) < 2:
+        counts = [n for n in counts if n > 1]  # a line the delimiter does not split says nothing for it
+        if not counts:
             continue
-        common = max(set(counts), key=counts.count)
+        common = max(set(counts), key=lambda n: (counts.count(n), n))
         score = (counts.count(common), common)  # consistent rows first, then more fields
         if score > best_score:
             best, best_score = delimiter, score
