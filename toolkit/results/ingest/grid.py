@@ -4,10 +4,11 @@ Text files: a byte-order mark is honoured (UTF-8, or UTF-16 as Qualtrics and Exc
 tried and cp1252 (what Dutch and Swedish Windows Excel write) is the fallback. The delimiter is sniffed from the
 first lines (`,` `;` tab `|`): Dutch and Swedish Excel write `;`.
 
-Workbooks: the zip's directory is checked before openpyxl opens it (total unpacked size, number of members,
+Workbooks: the zip's directory is checked before any XML parser sees it (total unpacked size, number of members,
 compression ratio) and every member is then unpacked once under a running cap, so a zip that lies about its
-sizes cannot get past either. openpyxl reads formulas' cached values (`data_only`) and never evaluates them; it
-parses the XML with defusedxml when that is installed (it is, through the requirements).
+sizes cannot get past either. The sheet is then streamed by `xlsx.read_sheet` (fast; cell values only), or by
+openpyxl in read-only mode when that reader steps aside. Both read formulas' stored results and never evaluate
+them; both refuse entity declarations (openpyxl through defusedxml, installed with the requirements).
 """
 
 from __future__ import annotations
@@ -159,6 +160,15 @@ def _unpack_under_cap(name, archive, members, limits: Limits) -> None:
 
 def _xlsx_rows(name: str, data: bytes, limits: Limits) -> list[list[Cell]]:
     check_zip(name, data, limits)
+    from toolkit.results.ingest.xlsx import read_sheet
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        rows = read_sheet(archive, lambda rows, columns: _check_size(name, rows, columns, limits))
+    return rows if rows is not None else _openpyxl_rows(name, data, limits)
+
+
+def _openpyxl_rows(name: str, data: bytes, limits: Limits) -> list[list[Cell]]:
+    """openpyxl reads what the fast reader (xlsx.py) does not recognise."""
     from openpyxl import load_workbook
 
     try:
