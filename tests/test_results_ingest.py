@@ -186,6 +186,16 @@ def test_a_google_grid_statement_in_brackets_maps_by_text(generated):
     assert methods["purpose_1"] == "text" and len(methods) == 17
 
 
+def test_a_statement_after_its_question_maps_by_text(surveys):
+    survey = surveys["sv"]
+    q = {x.key: x for x in survey.questions}
+    headers = [f"Hur väl stämmer följande?.{q['trust_1'].text}", f"Hur väl stämmer följande? {q['trust_2'].text}",
+               f"Påståenden: {q['purpose_1'].text}"]
+    table = read_table("f.csv", (";".join(headers) + "\n" + ";".join(["Instämmer helt"] * 3) + "\n").encode())
+    assert [(m.item, m.method) for m in map_columns(table, survey)] == [("trust_1", "text"), ("trust_2", "text"),
+                                                                        ("purpose_1", "text")]
+
+
 def test_the_users_mapping_overrides_and_a_wrong_one_is_refused(surveys):
     survey = surveys["en"]
     data = b"Who,Q-a,Q-b,Where\n1,Agree,Disagree,North\n2,Strongly agree,Agree,South\n"
@@ -218,7 +228,8 @@ NPS = SurveyQuestion(key="enps", text="t", type="nps", dimension="enps", options
     ("Helemaal mee eens", 5), ("  mee   EENS ", 4), ("Eens", 4), ("Oneens", 2), ("Neutraal", 3),
     ("Instämmer helt", 5), ("Tar delvis avstånd", 2), ("Varken eller", 3), ("Strongly agree", 5),
     ("Neither agree nor disagree", 3), ("disagree", 2), ("3", 3), ("4,0", 4), (2.0, 2), (1, 1),
-    ("5 - Strongly agree", 5), ("1 = Helemaal mee oneens", 1),
+    ("5 - Strongly agree", 5), ("1 = Helemaal mee oneens", 1), ("Niet eens / niet oneens", 3),
+    ("Zeer mee eens", 5), ("Delvis enig", 4), ("1 (Helemaal mee oneens)", 1),
 ])
 def test_likert_labels_in_three_languages_and_numbers(cell, expected):
     assert AnswerReader.for_question(LIKERT).read(cell) == ("answer", expected)

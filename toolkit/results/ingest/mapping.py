@@ -3,7 +3,7 @@
 Our own response sheet maps by key only: its key row is the contract, so no guess is needed or made. Other
 files are matched on what the header says. Tools wrap a statement in its question ("How much do you agree?
 [I trust ...]" in Google Forms, "... - I trust ..." in Qualtrics), so the part in brackets and the part after the
-last dash are tried as well as the whole header.
+last dash, question mark, full stop or colon are tried as well as the whole header.
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def _texts(text: str) -> list[str]:
     bracketed = _BRACKETED.search(text)
     if bracketed:
         found.append(norm(bracketed.group(1)).strip(_TRIM))
-    if " - " in whole:
-        found.append(whole.rsplit(" - ", 1)[1].strip(_TRIM))
+    for separator in (" - ", "?", ".", ":"):  # "Stem? Statement", "Stem.Statement" (Forms), "Stem - Statement"
+        if separator in whole:
+            tail = whole.rsplit(separator, 1)[1].strip(_TRIM)
+            if len(tail) >= 12:
+                found.append(tail)
     return [t for t in found if t]
 
 

@@ -45,7 +45,7 @@ def vocabulary() -> dict:
 def norm(text: object) -> str:
     """Case-, space- and dash-insensitive form of a header or label."""
     value = str(text).replace("\u00a0", " ").replace("–", "-").replace("—", "-")
-    return _SPACES.sub(" ", value).strip().casefold()
+    return _SPACES.sub(" ", value).replace(" / ", "/").strip().casefold()
 
 
 @dataclass
