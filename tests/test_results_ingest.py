@@ -132,6 +132,19 @@ def test_excel_serial_dates_and_real_dates_give_the_answer_period(generated):
     assert as_datetime(45658.5) == datetime(2025, 1, 1, 12, 0)
     assert as_datetime("45658,5") == datetime(2025, 1, 1, 12, 0)
     assert as_datetime(7) is None
+    assert as_datetime("2027/03/02 9:15:00 AM GMT+1") == datetime(2027, 3, 2, 9, 15)
+    assert as_datetime("3/2/2027 9:15:00 PM") == datetime(2027, 3, 2, 21, 15)
+    assert as_datetime("2027-03-02T09:15:00Z") == datetime(2027, 3, 2, 9, 15)
+    assert as_datetime("02-03-2027 09:15:00") == datetime(2027, 3, 2, 9, 15)
+
+
+def test_a_title_line_above_the_header_is_not_the_header(surveys):
+    survey = surveys["en"]
+    texts = ",".join(q.text for q in survey.questions[:5])
+    data = f"Pulse survey export, March 2027\n\nID,Team,{texts}\n1,North,Agree,,,,Disagree\n".encode()
+    responses = read_responses("t.csv", data, survey, "during")
+    keys = [q.key for q in survey.questions[:5]]
+    assert responses.report.rows == 1 and responses.respondents[0].answers == {keys[0]: 4, keys[4]: 2}
 
 
 # --- formats and header rows ----------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ class Table:
 def read_table(name: str, data: bytes, limits: Limits = LIMITS) -> Table:
     """Read a results file (.xlsx, .csv, .tsv, .txt) into a `Table`; raises `ResultsError` if it can't."""
     grid = read_grid(name, data, limits)
-    start = next((i for i, row in enumerate(grid) if any(not is_blank(c) for c in row)), None)
+    start = _header_start(grid)
     if start is None:
         raise ResultsError(errors.EMPTY, name=name)
     grid = grid[start:]
@@ -97,6 +97,20 @@ def read_table(name: str, data: bytes, limits: Limits = LIMITS) -> Table:
     if not any(c.role == "" for c in columns) and fmt != "ours":
         raise ResultsError(errors.NO_HEADER, name=name)
     return Table(name=name, format=fmt, columns=columns, rows=rows, header_rows=start + header_rows)
+
+
+def _filled(row: list[Cell]) -> int:
+    return sum(1 for c in row if not is_blank(c))
+
+
+def _header_start(grid: list[list[Cell]]) -> int | None:
+    """The first row of the header: the first non-empty row, after any title lines above a wider header
+    ("Survey export, March 2027" in A1)."""
+    filled = [i for i, row in enumerate(grid[:50]) if _filled(row)]
+    if not filled:
+        return None
+    wide = 0.6 * max(_filled(grid[i]) for i in filled[:6])
+    return next(i for i in filled if _filled(grid[i]) >= wide or _filled(grid[i]) > 2)  # a title: 1-2 cells
 
 
 def detect_format(grid: list[list[Cell]]) -> tuple[str, int]:
@@ -204,7 +218,9 @@ def _letter(index: int) -> str:
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y %H:%M:%S",
                  "%m/%d/%y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
                  "%d-%m-%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p",
-                 "%d.%m.%Y %H:%M", "%d.%m.%Y")
+                 "%d.%m.%Y %H:%M", "%d.%m.%Y", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y/%m/%d %H:%M:%S",
+                 "%Y/%m/%d %I:%M %p", "%d-%m-%Y %H:%M:%S", "%m/%d/%Y")
+_TIME_ZONE = re.compile(r"\s+(?:GMT|UTC|CET|CEST|EET|EEST)(?:[+-]\d{1,2}(?::?\d{2})?)?$", re.I)
 
 
 def as_number(value: Cell) -> float | None:
@@ -236,7 +252,11 @@ def as_datetime(value: Cell) -> datetime | None:
         # Excel serial days: 20000 is 1954, 80000 is 2119; outside that a number is no date.
         return _EXCEL_EPOCH + timedelta(days=number) if 20000 <= number <= 80000 else None
     if isinstance(value, str):
-        text = value.strip()
+        text = _TIME_ZONE.sub("", value.strip())
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=None)
+        except ValueError:
+            pass
         for fmt in _DATE_FORMATS:
             try:
                 return datetime.strptime(text, fmt)
