@@ -576,3 +576,60 @@ def test_an_entity_declaration_is_refused(surveys):
     with pytest.raises(ResultsError) as info:
         read_table("lach.xlsx", _rezip(buffer.getvalue(), {"xl/worksheets/sheet1.xml": laughs}))
     assert "beschadigd" in info.value.message("nl")
+
+
+def _excel_like_workbook(cells: list[list[str | int | None]]) -> bytes:
+    """A minimal workbook laid out as Excel writes it: shared strings, a relationship part, a hidden first
+    sheet, absolute targets. openpyxl itself writes inline strings, so this is the only way to test the path."""
+    strings: list[str] = []
+    rows = []
+    for r, row in enumerate(cells, start=1):
+        out = []
+        for c, value in enumerate(row):
+            ref = f"{chr(65 + c)}{r}"
+            if isinstance(value, str):
+                strings.append(value)
+                out.append(f'<c r="{ref}" t="s"><v>{len(strings) - 1}</v></c>')
+            elif value is not None:
+                out.append(f'<c r="{ref}" s="1"><v>{value}</v></c>')
+        rows.append(f'<row r="{r}" spans="1:{len(row)}">{"".join(out)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet = f'<worksheet xmlns="{main}"><dimension ref="A1:Z{len(cells)}"/><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    sst = f'<sst xmlns="{main}" count="{len(strings)}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+    workbook = (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Notes" sheetId="2" state="hidden" '
+                f'r:id="rId2"/><sheet name="Form1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="/xl/worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/worksheet" Target="worksheets/sheet2.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    types = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'spreadsheetml.sheet.main+xml"/></Types>')
+    root_rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                 f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    empty = f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1"><v>99</v></c></row></sheetData></worksheet>'
+    return _zip({"[Content_Types].xml": types.encode(), "_rels/.rels": root_rels.encode(),
+                 "xl/workbook.xml": workbook.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                 "xl/sharedStrings.xml": sst.encode(), "xl/worksheets/sheet1.xml": sheet.encode(),
+                 "xl/worksheets/sheet2.xml": empty.encode()})
+
+
+def test_an_excel_written_forms_export_with_shared_strings(surveys):
+    survey = surveys["nl"]
+    q = [x for x in survey.questions if x.type == "likert"][:2]
+    data = _excel_like_workbook([
+        ["Id", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", q[0].text, q[1].text, "Hoe waarschijnlijk?"],
+        [1, 46419.3868, 46419.39, "anonymous", None, "Helemaal mee eens", "Oneens", 9],
+        [2, 46420.5, 46420.51, "anonymous", None, "Neutraal", None, 4],
+    ])
+    from toolkit.results.ingest.xlsx import read_sheet
+
+    assert read_sheet(zipfile.ZipFile(io.BytesIO(data)), lambda rows, columns: None)[1][5] == "Helemaal mee eens"
+    responses = read_responses("Pulsmeting(1-2).xlsx", data, survey, "before")
+    assert responses.report.format == "forms"
+    assert [r.answers for r in responses.respondents] == [{q[0].key: 5, q[1].key: 2}, {q[0].key: 3}]
+    assert (responses.report.first_answer, responses.report.last_answer) == ("2027-02-01", "2027-02-02")
+    assert responses.report.unmapped_columns == ["Hoe waarschijnlijk?"]
