@@ -23,7 +23,7 @@ from pathlib import PurePath
 from toolkit.results import errors
 from toolkit.results.errors import ResultsError
 
-Cell = str | int | float | object | None  # openpyxl also gives datetime / date / time / bool
+Cell = object  # str, int, float, bool, datetime or None: what csv, the fast reader and openpyxl give
 
 
 @dataclass(frozen=True)
