@@ -1,7 +1,9 @@
 """Benchmarks of survey results (issue 8). Each part is a function that returns its numbers; `main` prints them.
 
-    .venv/bin/python scripts/bench_results.py [score|report|themes|all] [--people 10000] [--runs 5] [--json]
+    .venv/bin/python scripts/bench_results.py [import|score|report|themes|all] [--people 10000] [--runs 5] [--json]
 
+- `import`: reading a Forms-style export (CSV with `;` in cp1252, and XLSX) of 10,000 respondents x 20 items
+  into `Responses`, wall and CPU seconds.
 - `score`: `summarise` on answers already read (three waves, four groups, reverse items, eNPS), split into
   reading the answers into arrays, the privacy plan plus scores, and the whole `summarise` (goal with import:
   10,000 respondents x 20 items under 2 s).
@@ -14,7 +16,10 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import random
 import statistics
 import sys
 import time
@@ -28,8 +33,11 @@ sys.path.insert(0, str(ROOT / "tests"))  # the hand-built three-wave Summary the
 
 REPORT_TARGET_S = 5.0
 
+from toolkit import drafting  # noqa: E402
+from toolkit.brief import load_brief  # noqa: E402
 from toolkit.models import Draft, SurveyQuestion  # noqa: E402
 from toolkit.results import privacy, scoring  # noqa: E402
+from toolkit.results.ingest import read_responses  # noqa: E402
 from toolkit.results.model import Respondent, Responses  # noqa: E402
 from toolkit.results.summary import summarise  # noqa: E402
 
@@ -132,10 +140,95 @@ def bench_themes(comments: int = 1000) -> dict:
     return {"themes_comments": comments, "themes_s": round(time.perf_counter() - start, 2), "themes": len(themes)}
 
 
-PARTS = ("score", "report", "themes")
+ITEMS = 20
+
+
+class _NoGuidance:
+    def search(self, query, lang=None, k=5):
+        return []
+
+
+def bench_survey(lang: str = "nl") -> Draft:
+    """The example survey, padded with custom statements to `ITEMS` items."""
+    brief = load_brief(ROOT / "examples" / f"brief-{lang}.yaml")
+    survey = drafting.offline_draft("survey", brief, lang, _NoGuidance(), 0, "during")
+    options = survey.questions[0].options
+    for n in range(ITEMS - len(survey.questions)):
+        survey.questions.append(SurveyQuestion(key=f"extra_{n + 1}", text=f"Extra uitspraak nummer {n + 1} over het werk.",
+                                               type="likert", options=options, dimension="readiness", custom=True))
+    return survey
+
+
+def _rows(survey: Draft, respondents: int, seed: int = 1) -> tuple[list[str], list[list]]:
+    rng = random.Random(seed)
+    header = ["ID", "Begintijd", "Tijd van voltooien", "E-mail", "Naam", "Team", *(q.text for q in survey.questions)]
+    rows = []
+    for n in range(respondents):
+        cells = []
+        for q in survey.questions:
+            if q.type == "likert":
+                cells.append(rng.choice(q.options) if rng.random() > 0.03 else "")
+            elif q.type == "nps":
+                cells.append(rng.randint(0, 10))
+            else:
+                cells.append(rng.choice(("", "", "Meer oefentijd graag.", "De tool loopt vaak vast.")))
+        rows.append([n + 1, 46000 + n / 100, 46000 + n / 100 + 0.003, "anonymous", "", f"Team {n % 12}", *cells])
+    return header, rows
+
+
+def make_csv(survey: Draft, respondents: int) -> bytes:
+    header, rows = _rows(survey, respondents)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("cp1252", errors="replace")
+
+
+def make_xlsx(survey: Draft, respondents: int) -> bytes:
+    from openpyxl import Workbook
+
+    header, rows = _rows(survey, respondents)
+    book = Workbook()  # not write_only: that leaves out <dimension>, which Excel and Forms always write
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _timed(function, repeat: int = 3) -> tuple[float, float, object]:
+    """Median wall-clock and CPU seconds (CPU shows the cost on a machine busy with other work)."""
+    wall, cpu, result = [], [], None
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = function()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu), result
+
+
+def bench_import(respondents: int = 10_000) -> dict:
+    """Reading a Forms-style export (CSV with `;` in cp1252, and XLSX) into `Responses`."""
+    survey = bench_survey()
+    for fmt, make in (("csv", make_csv), ("xlsx", make_xlsx)):
+        data = make(survey, respondents)
+        wall, cpu, responses = _timed(lambda fmt=fmt, data=data: read_responses(f"bench.{fmt}", data, survey,
+                                                                                "during"))
+        print(f"import {fmt:<4} {respondents} respondents x {len(survey.questions)} items "
+              f"({len(data) / 1e6:.1f} MB): {wall:.2f} s (cpu {cpu:.2f} s)  -> {len(responses.respondents)} respondents, "
+              f"{sum(responses.report.unreadable.values())} unreadable")
+    return {}
+
+
+PARTS = ("import", "score", "report", "themes")
 
 
 def run(part: str, people: int, runs: int) -> dict:
+    if part == "import":
+        return bench_import(people)
     if part == "score":
         return bench_score(people, runs)
     if part == "report":
@@ -144,6 +237,8 @@ def run(part: str, people: int, runs: int) -> dict:
 
 
 def show(part: str, result: dict) -> None:
+    if part == "import":
+        return  # printed as it runs
     if part == "score":
         print(f"score: {result['people']:,} people x {result['items']} items")
         print(f"  answers -> arrays          {result['arrays_s']:.3f} s")

@@ -15,7 +15,7 @@ import types
 import pytest
 
 from toolkit import cli
-from toolkit.cli_results_summary import configure, run
+from toolkit.cli.results_summary import configure, run
 from toolkit.drafting.survey import compose
 from toolkit.results.model import Respondent, Responses
 from toolkit.settings import PROJECT_ROOT

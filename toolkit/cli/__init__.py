@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-EXTENSIONS: list[str] = ["toolkit.cli.knowledge", "toolkit.cli.draft"]  # modules that call `register` on import
+EXTENSIONS: list[str] = ["toolkit.cli.knowledge", "toolkit.cli.draft", "toolkit.cli.results", "toolkit.cli.results_summary"]  # modules that call `register` on import
 
 
 class UsageError(Exception):

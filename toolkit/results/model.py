@@ -48,6 +48,9 @@ class ImportReport(BaseModel):
     unreadable: dict[str, int] = Field(default_factory=dict)  # item key -> answers that match no label or number
     unmapped_columns: list[str] = Field(default_factory=list)
     mapping: list[ColumnMapping] = Field(default_factory=list)
+    excluded: dict[str, int] = Field(default_factory=dict)  # reason -> rows left out ("preview": Qualtrics tests)
+    first_answer: str = ""  # ISO date of the earliest completion time in the file, when it has one
+    last_answer: str = ""  # ISO date of the latest
 
 
 class Responses(BaseModel):

@@ -1,6 +1,6 @@
 """`python -m toolkit results summary --brief FILE WAVE=FILE ...`: score survey waves, confidentially.
 
-`configure(parser)` and `run(args)` are wired under the `results` command (toolkit/cli_results.py). Files are read
+`configure(parser)` and `run(args)` are wired under the `results` command (toolkit/cli/results.py). Files are read
 by `toolkit.results.ingest.read_responses`; the Word report comes from `toolkit.results.report.to_docx`.
 """
 
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from toolkit.cli import UsageError
+from toolkit.cli.results import add_results_command
 from toolkit.models import Draft
 from toolkit.results.model import WAVES, Responses, Summary
 
@@ -250,3 +251,6 @@ def _num(value: float, lang: str, decimals: int = 1) -> str:
 
 def _signed(value: float, lang: str) -> str:
     return ("+" if value > 0 else "") + _num(value, lang)
+
+
+add_results_command("summary", "score survey waves (confidentially) and write the results report", configure, run)
