@@ -3,7 +3,8 @@
 Each session is a real session of `streamlit_app.py` (Streamlit's AppTest), all sharing one data folder, on
 127.0.0.1 only (no server port is opened; nothing leaves the machine). A session opens the project shown by
 default, reads it without editing, creates its own project, fills that brief field by field, drafts the story,
-FAQ, survey and plan, downloads each Word file, and looks at the default project again. Bounded: sessions x
+FAQ, survey and plan, downloads each Word file, and looks at a seeded project again, including the case of a
+browser that redraws the form without its own copy of the widgets (`browser_redraw`, the fault of issue 11). Bounded: sessions x
 rounds, and a time-out per run of the page.
 
 Prints JSON: throughput (page runs and drafts per second), p50/p95 of each action as the user waits for it
@@ -75,6 +76,31 @@ def _timed(session: Session, action: str, step):
     return at
 
 
+def _choice(box, index: int):
+    """The option value (not its label) at `index` of a selectbox whose labels come from a dict's `get`."""
+    labels = box.format_func
+    return next(value for value in getattr(labels, "__self__", {}) if labels(value) == box.options[index])
+
+
+def browser_redraw(at, prefix: str = "brief:"):
+    """What a browser without its own copy of the form's widgets sends with its next click: each widget at the
+    default the server sent (unless the server told it to take a value), then that click (a rerun)."""
+    for kind in ("text_input", "text_area", "number_input", "date_input", "selectbox"):
+        for widget in getattr(at, kind):
+            if not (widget.key or "").startswith(prefix) or widget.proto.set_value:
+                continue
+            proto = widget.proto
+            if kind == "selectbox":
+                widget.set_value(_choice(widget, proto.default) if proto.HasField("default") else None)
+            elif kind == "number_input":
+                widget.set_value(int(proto.default) if proto.HasField("default") else None)
+            elif kind == "date_input":
+                widget.set_value(date.fromisoformat(proto.default[0]) if proto.default else None)
+            else:
+                widget.set_value(proto.default)
+    return at.run()
+
+
 def _fill_brief(session: Session, at, pid: str, brief: dict):
     """Type the example brief into the form of `pid`, one field per run, as a user does."""
     for name, value in brief.items():
@@ -138,6 +164,9 @@ def _session(session: Session, brief: dict, rounds: int, downloads: dict[str, by
             # Look at a seeded project again, without editing it.
             at = _timed(session, "open project",
                         lambda a=at: a.selectbox(key="project_select").set_value(look_at).run())
+            at = _timed(session, "open project", at.run)  # one more click on it
+            # The browser redraws the form without its own copy (a dropped connection on a loaded server).
+            at = _timed(session, "open project", lambda a=at: browser_redraw(a))
     except Exception as exc:  # a failed step is counted, the other sessions go on
         session.errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
 

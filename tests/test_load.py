@@ -7,7 +7,7 @@ whenever it holds no value of its own for it (the widget is drawn anew, or its c
 kept the session, as when a loaded server drops and re-opens the connection) and reports that value with the
 next click. The brief form kept its values in session state only, so the default sent was the element's
 (0, the first option, empty text); the report read as an edit, and the change handler saved the whole form.
-`browser_redraw` plays that browser for AppTest.
+`bench_load.browser_redraw` plays that browser for AppTest.
 """
 
 from __future__ import annotations
@@ -27,40 +27,13 @@ import bench_load  # noqa: E402
 KINDS = ("story", "faq", "survey", "plan")
 
 
-def _choice(box, index: int):
-    """The option value (not its label) at `index` of a selectbox whose labels come from a dict's `get`."""
-    labels = box.format_func
-    return next(value for value in getattr(labels, "__self__", {}) if labels(value) == box.options[index])
-
-
-def browser_redraw(at: AppTest, prefix: str = "brief:") -> AppTest:
-    """What a browser without its own copy of the form's widgets sends with its next click: each widget at the
-    default the server sent (unless the server told it to take a value), then that click (a rerun)."""
-    for kind in ("text_input", "text_area", "number_input", "date_input", "selectbox"):
-        for widget in getattr(at, kind):
-            if not (widget.key or "").startswith(prefix) or widget.proto.set_value:
-                continue
-            proto = widget.proto
-            if kind == "selectbox":
-                widget.set_value(_choice(widget, proto.default) if proto.HasField("default") else None)
-            elif kind == "number_input":
-                widget.set_value(int(proto.default) if proto.HasField("default") else None)
-            elif kind == "date_input":
-                from datetime import date
-
-                widget.set_value(date.fromisoformat(proto.default[0]) if proto.default else None)
-            else:
-                widget.set_value(proto.default)
-    return at.run()
-
-
 def test_a_redrawn_form_changes_nothing():
     pid = seed_project("en")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params["lang"] = "en"
     at.run()  # no project in the address: the project shown by default
     at.run()  # any click: the server now counts on the browser's copy of the form
-    browser_redraw(at)
+    bench_load.browser_redraw(at)
     assert not at.exception
     assert [v.version for v in workspace().brief_versions(pid)] == [1]
     assert at.number_input(key=f"brief:{pid}:team_size").value == 60
@@ -88,7 +61,7 @@ def test_twenty_sessions_drafting_without_edits_leave_every_brief_at_version_1()
             with bench_load.RUN_LOCK:
                 at = page(at, "rollout").run()  # back to the form, and one more click
             with bench_load.RUN_LOCK:
-                browser_redraw(at)
+                bench_load.browser_redraw(at)
             errors.extend(str(e.value) for e in at.exception)
         except Exception as exc:  # reported below with the session number
             errors.append(f"session {n}: {type(exc).__name__}: {exc}")

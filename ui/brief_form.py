@@ -160,7 +160,7 @@ def _save(pid: str, field: str) -> None:
 def _show_saved(pid: str, result, keep: str | None = None) -> None:
     """Remember the stored brief as the form's version and show other sessions' merged changes in the form
     (the field `keep` already shows this session's value)."""
-    version, shown = seen(pid)
+    shown = seen(pid)[1]
     st.session_state.setdefault(SEEN, {})[pid] = (result.version, dict(result.data))
     for name in FIELD_LABELS:
         if name != keep and to_widget_value(name, result.data.get(name)) != to_widget_value(name, shown.get(name)):
@@ -170,9 +170,11 @@ def _show_saved(pid: str, result, keep: str | None = None) -> None:
 @guarded
 def _use_theirs(pid: str, field: str) -> None:
     """Take the other window's value for a conflicting field (saved as a new version)."""
-    theirs, _other, _mine = st.session_state.get(CONFLICTS, {}).get(pid, {}).pop(field)
+    conflict = st.session_state.get(CONFLICTS, {}).get(pid, {}).pop(field, None)
+    if conflict is None:  # already chosen (a second click)
+        return
     version, _shown = seen(pid)
-    result = state.workspace().update_brief(pid, {field: theirs}, version, state.session_id())
+    result = state.workspace().update_brief(pid, {field: conflict[0]}, version, state.session_id())
     _show_saved(pid, result)
 
 
