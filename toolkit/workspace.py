@@ -470,7 +470,11 @@ def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str
     existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
     for name, kind in columns.items():
         if name not in existing:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as exc:  # another process upgraded the file at the same moment
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 def _latest_brief_row(conn: sqlite3.Connection, project_id: str) -> sqlite3.Row | None:
