@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from app_support import app, button, no_exceptions, seed_project, texts, workspace
+from app_support import app, button, no_exceptions, page, seed_project, texts, workspace
 
 from toolkit.i18n import translator
 
@@ -157,3 +157,79 @@ def test_ui_language_follows_the_browser_without_a_query_parameter():
     at.context = {"locale": "de-DE"}
     at.run()
     assert at.title[0].value == "Rollout"
+
+
+def test_two_sessions_editing_different_fields_both_land():
+    pid = seed_project("en")
+    seeded = workspace().latest_brief(pid).data
+    one, two = app("en", project=pid), app("en", project=pid)  # two windows on the same brief
+    one.text_input(key=f"brief:{pid}:organisation").input("Ashbrook Homes").run()
+    two.text_input(key=f"brief:{pid}:audience").input("All tenant advisers").run()
+    no_exceptions(one)
+    no_exceptions(two)
+    saved = workspace().latest_brief(pid).data
+    assert saved == {**seeded, "organisation": "Ashbrook Homes", "audience": "All tenant advisers"}
+    # The second window now shows the first one's change too, and no conflict was raised.
+    assert two.text_input(key=f"brief:{pid}:organisation").value == "Ashbrook Homes"
+    assert not two.warning and not [v for v in workspace().brief_versions(pid) if v.conflict]
+
+
+def test_the_same_field_changed_in_two_sessions_keeps_both_and_lets_the_user_choose():
+    pid = seed_project("en")
+    key = f"brief:{pid}:organisation"
+    one, two = app("en", project=pid), app("en", project=pid)
+    one.text_input(key=key).input("Ashbrook North").run()
+    two.text_input(key=key).input("Ashbrook South").run()
+    no_exceptions(two)
+    warnings = [w.value for w in two.warning]
+    assert ("“Organisation” was also changed in another window. Both versions are kept: choose below the field "
+            "which one to use.") in warnings
+    assert any("Ashbrook North" in w and "version 2" in w and "version 3" in w for w in warnings)
+    versions = workspace().brief_versions(pid)
+    assert [(v.version, v.data["organisation"], v.conflict) for v in versions[:2]] == [
+        (3, "Ashbrook South", True), (2, "Ashbrook North", False)]
+    button(two, "Use the other value").click().run()
+    no_exceptions(two)
+    assert workspace().latest_brief(pid).data["organisation"] == "Ashbrook North"
+    assert two.text_input(key=key).value == "Ashbrook North"
+    assert "Use the other value" not in [b.label for b in two.button]
+
+
+@pytest.mark.parametrize("lang", ["nl", "sv"])
+def test_the_conflict_choice_speaks_the_ui_language(lang):
+    _ = translator(lang)
+    pid = seed_project(lang)
+    key = f"brief:{pid}:ai_tool"
+    one, two = app(lang, project=pid), app(lang, project=pid)
+    one.text_input(key=key).input("Assist Plus").run()
+    two.text_input(key=key).input("Assist Pro").run()
+    assert _("“{field}” was also changed in another window. Both versions are kept: choose below the field "
+             "which one to use.", field=_("AI tool")) in [w.value for w in two.warning]
+    button(two, _("Keep mine")).click().run()
+    assert workspace().latest_brief(pid).data["ai_tool"] == "Assist Pro"
+    assert _("Use the other value") not in [b.label for b in two.button]
+
+
+def test_team_size_zero_is_never_saved_from_the_form():
+    pid = seed_project("en")
+    at = app("en", project=pid)
+    at.number_input(key=f"brief:{pid}:team_size").set_value(0).run()
+    no_exceptions(at)
+    assert [v.version for v in workspace().brief_versions(pid)] == [1]
+    assert workspace().latest_brief(pid).data["team_size"] == 60
+    assert "Use a whole number from 1 to 100000." in [e.value for e in at.error]
+    at.number_input(key=f"brief:{pid}:team_size").set_value(45).run()
+    assert workspace().latest_brief(pid).data["team_size"] == 45
+
+
+def test_returning_to_the_form_shows_what_other_sessions_saved_meanwhile():
+    pid = seed_project("en")
+    reader = app("en", project=pid)
+    page(reader, "story")  # the form is not on screen while another window edits
+    writer = app("en", project=pid)
+    writer.text_input(key=f"brief:{pid}:contact_person").input("Sam Lee, team leader").run()
+    reader = page(reader, "rollout")
+    assert reader.text_input(key=f"brief:{pid}:contact_person").value == "Sam Lee, team leader"
+    reader.text_input(key=f"brief:{pid}:author").input("HR team").run()
+    assert not reader.warning
+    assert workspace().latest_brief(pid).data["contact_person"] == "Sam Lee, team leader"

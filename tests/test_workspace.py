@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import date
 
 import pytest
 
@@ -169,3 +170,109 @@ def test_saved_settings_that_no_longer_fit_are_ignored(ws):
         conn.execute("UPDATE settings SET value = '\"gpt-engine-x\"' WHERE name = 'llm_provider'")
         conn.execute("UPDATE settings SET value = '-5' WHERE name = 'llm_timeout'")
     assert ws.load_settings() == {"embeddings": "hash"}
+
+
+def _brief_at_v1(ws, data=None) -> str:
+    p = ws.create_project("P")
+    ws.save_brief(p.id, data or {"organisation": "Acme", "team_size": 60, "tone": "formal"}, session_id="seed")
+    return p.id
+
+
+def test_update_brief_writes_only_the_changed_field_on_the_version_seen(ws):
+    pid = _brief_at_v1(ws)
+    result = ws.update_brief(pid, {"tone": "informal"}, base_version=1, session_id="s1")
+    assert (result.version, result.saved, result.merged, result.conflict) == (2, True, False, False)
+    assert ws.latest_brief(pid).data == {"organisation": "Acme", "team_size": 60, "tone": "informal"}
+    assert result.data == ws.latest_brief(pid).data
+
+
+def test_a_save_that_changes_nothing_creates_no_version(ws):
+    pid = _brief_at_v1(ws, {"organisation": "Acme", "changes": ["a", "b"], "start_date": "2027-04-12"})
+    for changes in ({"organisation": "Acme"}, {"start_date": date(2027, 4, 12)}, {"vision": ""}, {}):
+        result = ws.update_brief(pid, changes, base_version=1, session_id="s1")
+        assert (result.saved, result.version) == (False, 1)
+    assert [v.version for v in ws.brief_versions(pid)] == [1]
+
+
+def test_concurrent_edits_of_different_fields_merge(ws):
+    pid = _brief_at_v1(ws)
+    mine = ws.update_brief(pid, {"organisation": "Acme Contact"}, base_version=1, session_id="s1")
+    theirs = ws.update_brief(pid, {"team_size": 61}, base_version=1, session_id="s2")  # s2 still saw v1
+    assert not mine.merged and theirs.merged and not theirs.conflict
+    assert theirs.version == 3
+    assert ws.latest_brief(pid).data == {"organisation": "Acme Contact", "team_size": 61, "tone": "formal"}
+    assert theirs.data == ws.latest_brief(pid).data
+
+
+def test_the_same_field_changed_in_two_sessions_is_a_conflict_that_keeps_both(ws):
+    pid = _brief_at_v1(ws)
+    first = ws.update_brief(pid, {"organisation": "Acme North", "tone": "informal"}, base_version=1,
+                            session_id="s1")
+    second = ws.update_brief(pid, {"organisation": "Acme South", "team_size": 70}, base_version=1,
+                             session_id="s2")
+    assert not first.conflict
+    assert second.conflict and second.conflicts == {"organisation": "Acme North"}
+    assert (second.version, second.other_version, second.other_session) == (3, 2, "s1")
+    versions = {v.version: v for v in ws.brief_versions(pid)}
+    assert versions[2].data["organisation"] == "Acme North" and not versions[2].conflict
+    assert versions[3].conflict
+    # The later save is current; the other session's value stays in its version, and s1's other change merged.
+    assert versions[3].data == {"organisation": "Acme South", "team_size": 70, "tone": "informal"}
+
+
+def test_the_same_value_saved_in_two_sessions_is_no_conflict(ws):
+    pid = _brief_at_v1(ws)
+    ws.update_brief(pid, {"tone": "informal"}, base_version=1, session_id="s1")
+    again = ws.update_brief(pid, {"tone": "informal"}, base_version=1, session_id="s2")
+    assert (again.saved, again.conflict, again.version) == (False, False, 2)
+
+
+def test_first_brief_of_a_new_project_and_unknown_project(ws):
+    p = ws.create_project("New")
+    result = ws.update_brief(p.id, {"organisation": "Acme"}, base_version=None, session_id="s1")
+    assert result.version == 1 and ws.latest_brief(p.id).data == {"organisation": "Acme"}
+    with pytest.raises(ProjectNotFound):
+        ws.update_brief("nope", {"organisation": "x"}, base_version=None)
+
+
+def test_concurrent_field_edits_from_many_threads_all_land(tmp_path):
+    path = tmp_path / "ws.sqlite3"
+    pid = _brief_at_v1(Workspace(path), {"organisation": "Acme"})
+    errors: list[Exception] = []
+
+    def writer(n: int) -> None:
+        ws = Workspace(path)
+        try:
+            for i in range(5):  # every session starts from version 1 and never refreshes: worst case
+                ws.update_brief(pid, {f"field{n}": i}, base_version=1, session_id=f"s{n}")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    latest = Workspace(path).latest_brief(pid)
+    assert latest.data == {"organisation": "Acme", **{f"field{n}": 4 for n in range(6)}}
+    assert latest.version == 1 + 6 * 5
+    assert not any(v.conflict for v in Workspace(path).brief_versions(pid))  # nobody conflicts with itself
+
+
+def test_a_workspace_file_from_before_brief_conflicts_opens_and_upgrades(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:  # the briefs table as the first release made it
+        conn.executescript("""
+            CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL,
+                updated TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE briefs (id INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL,
+                version INTEGER NOT NULL, data TEXT NOT NULL, saved_at TEXT NOT NULL,
+                session_id TEXT NOT NULL DEFAULT '', UNIQUE (project_id, version));
+            INSERT INTO projects VALUES ('p1', 'Old', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 0);
+            INSERT INTO briefs (project_id, version, data, saved_at) VALUES
+                ('p1', 1, '{"organisation": "Acme"}', '2026-01-01T00:00:00+00:00');
+        """)
+    ws = Workspace(path)
+    assert ws.latest_brief("p1").data == {"organisation": "Acme"} and not ws.latest_brief("p1").conflict
+    assert ws.update_brief("p1", {"tone": "formal"}, base_version=1).version == 2

@@ -8,6 +8,11 @@ Optimistic concurrency for drafts: a session passes the version its edits are ba
 session saved a newer version in the meantime, the new save is still kept, marked as a conflict copy, and
 the result says so; neither session's work is dropped.
 
+Briefs are edited field by field (`update_brief`): a session sends only the fields it changed and the version
+it saw. Changes on top of a newer version merge when they touch other fields; a field that both sessions
+changed is a conflict, handled as for drafts: this session's value is saved as a new version marked as a
+conflict, the other value stays in its own version, and the result names both so the user can choose.
+
 The settings page's choices (writing engine, model, server, time-out, embeddings) are kept in a small
 `settings` table, so they survive a reload or a restart; keys are never stored there.
 """
@@ -19,12 +24,15 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit.models import Draft
 from toolkit.settings import EMBEDDERS, PROVIDERS
+
+# Columns added after the first release: a workspace file made before them gets them on open.
+BRIEF_COLUMNS = {"base_version": "INTEGER", "conflict": "INTEGER NOT NULL DEFAULT 0"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -41,6 +49,8 @@ CREATE TABLE IF NOT EXISTS briefs (
     data TEXT NOT NULL,
     saved_at TEXT NOT NULL,
     session_id TEXT NOT NULL DEFAULT '',
+    base_version INTEGER,
+    conflict INTEGER NOT NULL DEFAULT 0,
     UNIQUE (project_id, version)
 );
 CREATE TABLE IF NOT EXISTS drafts (
@@ -91,6 +101,30 @@ class BriefVersion:
     data: dict
     saved_at: datetime
     session_id: str
+    conflict: bool = False
+
+
+@dataclass(frozen=True)
+class BriefSaveResult:
+    """The outcome of `update_brief`.
+
+    `version` is the brief's newest version after the call (unchanged when `saved` is False: the changes
+    matched what was already stored). `merged` says other sessions' newer changes to other fields were kept.
+    `conflicts` maps each field that another session changed too to the other session's value; this save's
+    value was still stored (as version `version`, marked as a conflict) and the other value stays in
+    `other_version`. `data` is the whole brief as stored now."""
+
+    version: int
+    data: dict
+    saved: bool = True
+    merged: bool = False
+    conflicts: dict = field(default_factory=dict)
+    other_version: int | None = None
+    other_session: str = ""
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.conflicts)
 
 
 @dataclass(frozen=True)
@@ -142,6 +176,7 @@ class Workspace:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
+            _add_missing_columns(conn, "briefs", BRIEF_COLUMNS)
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -221,18 +256,74 @@ class Workspace:
     # Briefs ---------------------------------------------------------------------------------------------
 
     def save_brief(self, project_id: str, data: dict, session_id: str = "") -> int:
-        """Store the brief exactly as typed (valid or not) as a new version; return the version number."""
-        payload = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
+        """Store a whole brief exactly as typed (valid or not) as a new version; return the version number.
+
+        For a new project, an import or a copy. A session editing the form uses `update_brief`, which writes
+        only the fields it changed."""
         with self._connect(write=True) as conn:
             self._require(conn, project_id)
-            version = _next_version(conn, "SELECT MAX(version) FROM briefs WHERE project_id = ?", (project_id,))
-            now = _iso(_now())
-            conn.execute(
-                "INSERT INTO briefs (project_id, version, data, saved_at, session_id) VALUES (?, ?, ?, ?, ?)",
-                (project_id, version, payload, now, session_id),
-            )
-            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+            latest = _latest_brief_row(conn, project_id)
+            version = (latest["version"] if latest else 0) + 1
+            _insert_brief(conn, project_id, version, data, session_id, base_version=None, conflict=False)
         return version
+
+    def update_brief(self, project_id: str, changes: dict, base_version: int | None,
+                     session_id: str = "") -> BriefSaveResult:
+        """Save the fields a session changed, on top of the version it saw (`base_version`; None before the
+        project has a brief).
+
+        A change equal to what that version holds is no change: nothing is saved when none is left. Newer
+        versions saved by other sessions in the meantime are merged when they touch other fields. A field that
+        another session changed to a different value is a conflict: this session's value is still saved, as a
+        new version marked as a conflict, and the result reports the other value and version."""
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            latest = _latest_brief_row(conn, project_id)
+            latest_version = latest["version"] if latest else 0
+            current = json.loads(latest["data"]) if latest else {}
+            base = current if base_version == latest_version else self._brief_data(conn, project_id, base_version)
+            wanted = {name: value for name, value in changes.items() if not _same(value, base.get(name))}
+            if not any(not _same(value, current.get(name)) for name, value in wanted.items()):
+                return BriefSaveResult(version=latest_version, data=current, saved=False,
+                                       merged=latest_version != (base_version or 0))
+            others = self._changed_by_others(conn, project_id, base_version, base, session_id)
+            theirs = {name: current.get(name) for name in wanted
+                      if name in others and not _same(current.get(name), wanted[name])}
+            data = {**current, **wanted}
+            version = latest_version + 1
+            _insert_brief(conn, project_id, version, data, session_id, base_version=base_version,
+                          conflict=bool(theirs))
+        merged = latest_version != (base_version or 0)
+        if theirs:
+            return BriefSaveResult(version=version, data=data, merged=merged, conflicts=theirs,
+                                   other_version=latest_version, other_session=latest["session_id"])
+        return BriefSaveResult(version=version, data=data, merged=merged)
+
+    @staticmethod
+    def _changed_by_others(conn: sqlite3.Connection, project_id: str, base_version: int | None, base: dict,
+                           session_id: str) -> set[str]:
+        """The fields other sessions changed after `base_version` (this session's own later saves are no
+        conflict with itself)."""
+        rows = conn.execute("SELECT data, session_id FROM briefs WHERE project_id = ? AND version > ? "
+                            "ORDER BY version", (project_id, base_version or 0)).fetchall()
+        changed: set[str] = set()
+        previous = base
+        for row in rows:
+            data = json.loads(row["data"])
+            if row["session_id"] != session_id:
+                changed |= {name for name in set(data) | set(previous)
+                            if not _same(data.get(name), previous.get(name))}
+            previous = data
+        return changed
+
+    @staticmethod
+    def _brief_data(conn: sqlite3.Connection, project_id: str, version: int | None) -> dict:
+        """The data of one version ({} for None or a version that does not exist)."""
+        if not version:
+            return {}
+        row = conn.execute("SELECT data FROM briefs WHERE project_id = ? AND version = ?",
+                           (project_id, version)).fetchone()
+        return json.loads(row["data"]) if row else {}
 
     def latest_brief(self, project_id: str) -> BriefVersion | None:
         with self._connect() as conn:
@@ -375,9 +466,40 @@ def _valid_setting(name: str, value) -> bool:
     return True
 
 
-def _next_version(conn: sqlite3.Connection, sql: str, args: tuple) -> int:
-    value = conn.execute(sql, args).fetchone()[0]
-    return int(value or 0) + 1
+def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    for name, kind in columns.items():
+        if name not in existing:
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as exc:  # another process upgraded the file at the same moment
+                if "duplicate column" not in str(exc):
+                    raise
+
+
+def _latest_brief_row(conn: sqlite3.Connection, project_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC LIMIT 1",
+                        (project_id,)).fetchone()
+
+
+def _insert_brief(conn: sqlite3.Connection, project_id: str, version: int, data: dict, session_id: str, *,
+                  base_version: int | None, conflict: bool) -> None:
+    payload = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
+    now = _iso(_now())
+    conn.execute(
+        "INSERT INTO briefs (project_id, version, data, saved_at, session_id, base_version, conflict)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (project_id, version, payload, now, session_id, base_version, int(conflict)),
+    )
+    conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+
+
+def _same(a, b) -> bool:
+    """Whether two stored brief values mean the same: an empty value equals a missing one, and a value
+    equals its JSON round trip (a date and its ISO text)."""
+    if a in (None, "", []) and b in (None, "", []):
+        return True
+    return json.dumps(a, default=str, sort_keys=True) == json.dumps(b, default=str, sort_keys=True)
 
 
 def _time(value: str) -> datetime:
@@ -390,7 +512,8 @@ def _project(row: sqlite3.Row) -> Project:
 
 def _brief(row: sqlite3.Row) -> BriefVersion:
     return BriefVersion(project_id=row["project_id"], version=row["version"], data=json.loads(row["data"]),
-                        saved_at=_time(row["saved_at"]), session_id=row["session_id"])
+                        saved_at=_time(row["saved_at"]), session_id=row["session_id"],
+                        conflict=bool(row["conflict"]))
 
 
 def _draft(row: sqlite3.Row) -> DraftVersion:

@@ -1,4 +1,9 @@
-"""The brief as a form: every field saved as typed, validation messages next to the field."""
+"""The brief as a form: each field saved as typed when it changes, validation messages next to the field.
+
+A change saves only that field, on top of the brief version this session's form shows (`SEEN`), so a session
+never writes a field it did not change. Changes that other sessions made meanwhile are merged into the form;
+a field changed in two sessions keeps both values and asks the user which one to use (`CONFLICTS`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ from ui import state
 from ui.widgets import guarded
 
 LIST_FIELDS = ("changes", "stops_doing", "stays_same", "facts", "success_measures", "commitments")
+SEEN = "brief_seen"  # {pid: (version or None, data)}: the brief version the form shows, as stored
+CONFLICTS = "brief_conflicts"  # {pid: {field: (other value, other version, own version)}}
+TOUCHED = "touched"  # {pid: fields this session changed}: their messages show at once
 
 
 def _help_texts(_) -> dict[str, tuple[str, str]]:
@@ -75,15 +83,17 @@ def to_widget_value(field: str, value):
     return value or ""
 
 
+def stored_value(field: str, value):
+    """A widget's value as the brief stores it (dates as ISO text, everything else as typed)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def collect(pid: str) -> dict:
-    """The brief as typed, from the widgets' session values."""
-    data = {}
-    for field in FIELD_LABELS:
-        value = st.session_state.get(widget_key(pid, field))
-        if isinstance(value, date):
-            value = value.isoformat()
-        data[field] = value
-    return data
+    """The brief as the form shows it, from the widgets' session values (for checking, never for saving)."""
+    shown = seen(pid)[1]
+    return {field: stored_value(field, st.session_state.get(widget_key(pid, field),
+                                                       to_widget_value(field, shown.get(field))))
+            for field in FIELD_LABELS}
 
 
 def brief_input(data: dict) -> dict:
@@ -99,26 +109,104 @@ def validate(data: dict, lang: str) -> tuple[Brief | None, dict[str, str]]:
         return None, {field: message for field, message in exc.problems}
 
 
-def load_into_widgets(pid: str, data: dict) -> None:
-    for field in FIELD_LABELS:
-        key = widget_key(pid, field)
-        if key not in st.session_state:
-            st.session_state[key] = to_widget_value(field, data.get(field))
+def seen(pid: str) -> tuple[int | None, dict]:
+    """(version, data): the brief version this session's form of `pid` shows."""
+    return st.session_state.get(SEEN, {}).get(pid, (None, {}))
+
+
+def load_into_widgets(pid: str, data: dict, version: int | None = None) -> None:
+    """Remember which brief version the form shows. A form drawn afresh (none of its widgets left in the
+    session, e.g. after another page) shows the newest version; otherwise it keeps what it shows."""
+    if not any(widget_key(pid, field) in st.session_state for field in FIELD_LABELS):
+        st.session_state.setdefault(SEEN, {})[pid] = (version, dict(data))
+
+
+def initial(pid: str, field: str, options: list | None = None) -> dict:
+    """The widget's own default (`value=`, or `index=` for a choice): the value the form shows.
+
+    The browser draws a widget at its default whenever it holds no value of its own for it (first drawn, or
+    its copy lost while the server kept the session's) and reports that value on the next click. Were it the
+    element's default (0, the first option, empty text), that report would read as an edit of the field."""
+    value = to_widget_value(field, seen(pid)[1].get(field))
+    if options is not None:
+        return {"index": options.index(value) if value in options else None}
+    return {"value": value}
+
+
+def _savable(field: str, value) -> bool:
+    """Team size 0 is the number box's lowest step, never a real team: it is shown with its message, not saved."""
+    return not (field == "team_size" and value is not None and value < 1)
 
 
 @guarded
 def _save(pid: str, field: str) -> None:
-    state.workspace().save_brief(pid, collect(pid), state.session_id())
-    st.session_state.setdefault("touched", {}).setdefault(pid, set()).add(field)
-
-
-def render(pid: str, data: dict) -> Brief | None:
-    """Draw the form for project `pid` (seeded from `data`); return the valid Brief or None."""
+    """Save the one field that changed, on top of the version the form shows (a widget callback)."""
     _ = state.tr()
-    load_into_widgets(pid, data)
+    st.session_state.setdefault(TOUCHED, {}).setdefault(pid, set()).add(field)
+    version, shown = seen(pid)
+    value = stored_value(field, st.session_state.get(widget_key(pid, field)))
+    if to_widget_value(field, value) == to_widget_value(field, shown.get(field)) or not _savable(field, value):
+        return
+    result = state.workspace().update_brief(pid, {field: value}, version, state.session_id())
+    _show_saved(pid, result, keep=field)
+    if result.conflict:
+        conflicts = st.session_state.setdefault(CONFLICTS, {}).setdefault(pid, {})
+        for name, theirs in result.conflicts.items():
+            conflicts[name] = (theirs, result.other_version, result.version)
+            state.flash("warning", _("“{field}” was also changed in another window. Both versions are kept: "
+                                     "choose below the field which one to use.", field=_(FIELD_LABELS[name])))
+
+
+def _show_saved(pid: str, result, keep: str | None = None) -> None:
+    """Remember the stored brief as the form's version and show other sessions' merged changes in the form
+    (the field `keep` already shows this session's value)."""
+    shown = seen(pid)[1]
+    st.session_state.setdefault(SEEN, {})[pid] = (result.version, dict(result.data))
+    for name in FIELD_LABELS:
+        if name != keep and to_widget_value(name, result.data.get(name)) != to_widget_value(name, shown.get(name)):
+            st.session_state[widget_key(pid, name)] = to_widget_value(name, result.data.get(name))
+
+
+@guarded
+def _use_theirs(pid: str, field: str) -> None:
+    """Take the other window's value for a conflicting field (saved as a new version)."""
+    conflict = st.session_state.get(CONFLICTS, {}).get(pid, {}).pop(field, None)
+    if conflict is None:  # already chosen (a second click)
+        return
+    version, _shown = seen(pid)
+    result = state.workspace().update_brief(pid, {field: conflict[0]}, version, state.session_id())
+    _show_saved(pid, result)
+
+
+@guarded
+def _keep_mine(pid: str, field: str) -> None:
+    st.session_state.get(CONFLICTS, {}).get(pid, {}).pop(field, None)
+
+
+def _conflict(pid: str, field: str) -> None:
+    """The other window's value of a field both changed, and the choice between the two."""
+    _ = state.tr()
+    theirs, other, mine = st.session_state[CONFLICTS][pid][field]
+    shown = to_widget_value(field, theirs)
+    text = str(shown) if shown not in (None, "") else _("(empty)")
+    st.warning(_("Another window saved a different value (version {other}); yours is version {mine}. "
+                 "The other value:", other=other, mine=mine) + "\n\n" + text, icon=":material/call_split:")
+    c1, c2 = st.columns(2)
+    c1.button(_("Use the other value"), key=f"brief_theirs:{pid}:{field}", on_click=_use_theirs,
+              args=(pid, field), icon=":material/swap_horiz:")
+    c2.button(_("Keep mine"), key=f"brief_mine:{pid}:{field}", on_click=_keep_mine, args=(pid, field),
+              icon=":material/check:")
+
+
+def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
+    """Draw the form for project `pid` (seeded from `data`, brief version `version`); return the valid Brief
+    or None."""
+    _ = state.tr()
+    load_into_widgets(pid, data, version)
     brief, problems = validate(collect(pid), state.ui_lang())
     show_all = st.session_state.get("check_all", {}).get(pid, False)
-    touched = st.session_state.get("touched", {}).get(pid, set())
+    touched = st.session_state.get(TOUCHED, {}).get(pid, set())
+    conflicts = st.session_state.get(CONFLICTS, {}).get(pid, {})
     helps = _help_texts(_)
 
     def label(field: str) -> str:
@@ -128,10 +216,13 @@ def render(pid: str, data: dict) -> Brief | None:
     def field(name: str, widget, **kwargs) -> None:
         help_text, example = helps[name]
         extra = {"placeholder": example} if example and widget in (st.text_input, st.text_area) else {}
+        extra.update(initial(pid, name, kwargs.get("options")))
         widget(label(name), key=widget_key(pid, name), help=help_text, on_change=_save, args=(pid, name),
                **extra, **kwargs)
         if name in problems and (show_all or name in touched):
             st.error(problems[name], icon=":material/error:")
+        if name in conflicts:
+            _conflict(pid, name)
 
     st.subheader(_("About the rollout"))
     c1, c2 = st.columns(2)

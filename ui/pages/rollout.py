@@ -134,7 +134,7 @@ def render() -> None:
     _project_bar(projects, pid)
     latest = ws.latest_brief(pid)
     st.divider()
-    brief = brief_form.render(pid, latest.data if latest else {})
+    brief = brief_form.render(pid, latest.data if latest else {}, latest.version if latest else None)
     st.divider()
     _status(pid, brief)
 
