@@ -37,6 +37,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHROMA_HOST", "", "Use a Chroma server at this host instead of the on-disk store."),
     Setting("CHROMA_PORT", "8000", "Port of the Chroma server."),
     Setting("TOOLKIT_MAX_UPLOAD_MB", "20", "Largest document a user may add, in megabytes."),
+    Setting("TOOLKIT_MAX_EXPANDED_MB", "50", "Largest uncompressed size of a .docx (read from its zip directory), in megabytes."),
+    Setting("TOOLKIT_MAX_COMPRESSION_RATIO", "100", "Highest compression ratio of any part over 1 MB in a .docx (a decompression bomb is higher)."),
+    Setting("TOOLKIT_MAX_PDF_PAGES", "500", "Most pages a PDF may have."),
+    Setting("TOOLKIT_MAX_CHARS", "2000000", "Most characters of text taken from one document (checked while reading)."),
+    Setting("TOOLKIT_MAX_PASSAGES", "2000", "Most passages one document may add to the index."),
 )
 
 
@@ -57,6 +62,11 @@ class Settings:
     chroma_host: str = ""
     chroma_port: int = 8000
     max_upload_mb: float = 20.0
+    max_expanded_mb: float = 50.0
+    max_compression_ratio: float = 100.0
+    max_pdf_pages: int = 500
+    max_chars: int = 2_000_000
+    max_passages: int = 2_000
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -80,6 +90,11 @@ class Settings:
             chroma_host=env.get("CHROMA_HOST", ""),
             chroma_port=int(_number(env, "CHROMA_PORT", 8000)),
             max_upload_mb=_number(env, "TOOLKIT_MAX_UPLOAD_MB", 20.0),
+            max_expanded_mb=_number(env, "TOOLKIT_MAX_EXPANDED_MB", 50.0),
+            max_compression_ratio=_number(env, "TOOLKIT_MAX_COMPRESSION_RATIO", 100.0),
+            max_pdf_pages=int(_number(env, "TOOLKIT_MAX_PDF_PAGES", 500)),
+            max_chars=int(_number(env, "TOOLKIT_MAX_CHARS", 2_000_000)),
+            max_passages=int(_number(env, "TOOLKIT_MAX_PASSAGES", 2_000)),
         )
 
     def with_(self, **changes) -> Settings:
