@@ -139,17 +139,28 @@ def collection_name(embeddings: Embeddings) -> str:
 
 # --- lexical index ---------------------------------------------------------------------------------------
 
-def tokenize(text: str, lang: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def tokenize(text: str, lang: str, known: set[str] | frozenset[str] = frozenset(),
+             memo: dict[str, list[str]] | None = None) -> list[str]:
     """Lower-cased words without stopwords, stemmed with the language's Snowball stemmer.
 
     With `known` (the stems of an index's vocabulary), Dutch and Swedish compounds also yield their two
     known parts, so "medewerkerstevredenheid" meets "tevredenheid" and "arbetsplatsträff" meets "träff".
+    `memo` keeps each word's split for one `known` set: building an index meets the same words thousands of
+    times, and splitting is the costly part.
     """
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS[lang]]
     stems = _stemmer(lang).stemWords(words)
     if known and lang in LINKING:
-        stems += [part for word in words for part in compound_parts(word, lang, known)]
+        stems += [part for word in words for part in _parts(word, lang, known, memo)]
     return stems
+
+
+def _parts(word: str, lang: str, known, memo: dict | None) -> list[str]:
+    if memo is None:
+        return compound_parts(word, lang, known)
+    if word not in memo:
+        memo[word] = compound_parts(word, lang, known)
+    return memo[word]
 
 
 def compound_parts(word: str, lang: str, known: set[str] | frozenset[str]) -> list[str]:
@@ -188,20 +199,35 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return stemmers[lang]
 
 
+def _cached_stems(cache: dict, pid: str, text: str, lang: str) -> list[str]:
+    key = hash((text, lang))
+    hit = cache.get(pid)
+    if hit is None or hit[0] != key:
+        hit = cache[pid] = (key, tokenize(text, lang))
+    return hit[1]
+
+
 class LexicalIndex:
     """One BM25 index per language, each with its own stemmer; immutable once built."""
 
-    def __init__(self, passages: dict[str, Stored]) -> None:
+    def __init__(self, passages: dict[str, Stored], cache: dict[str, tuple[int, list[str]]] | None = None) -> None:
+        """`cache` (passage id -> (text hash, stems)) carries the stemming of unchanged passages from one
+        build to the next, so adding a file costs its own passages plus the BM25 build, not a re-read of all."""
         self._ids: dict[str, list[str]] = {}
         self._bm25: dict[str, bm25s.BM25] = {}
         self._known: dict[str, frozenset[str]] = {}
+        cache = {} if cache is None else cache
         for lang in LANGS:
             ids = [pid for pid, p in passages.items() if p.lang == lang]
             if ids:
                 texts = [passages[i].index_text for i in ids]
-                known = frozenset(t for text in texts for t in tokenize(text, lang))
+                base = [_cached_stems(cache, pid, text, lang) for pid, text in zip(ids, texts, strict=True)]
+                known = frozenset(t for stems in base for t in stems)
                 self._ids[lang], self._known[lang] = ids, known
-                self._bm25[lang] = self._build([tokenize(text, lang, known) for text in texts])
+                if lang in LINKING:  # compound parts depend on the whole vocabulary: split afresh, memoised
+                    memo: dict[str, list[str]] = {}
+                    base = [tokenize(text, lang, known, memo) for text in texts]
+                self._bm25[lang] = self._build(base)
 
     @staticmethod
     def _build(corpus: list[list[str]]) -> bm25s.BM25:
@@ -319,6 +345,7 @@ class Retriever:
         self.collection = collection
         self.guard = StoreGuard(settings.data_dir)
         self._lock = threading.RLock()
+        self._stems: dict[str, tuple[int, list[str]]] = {}  # the lexical index's stemming, kept between builds
         self._state = _State({}, LexicalIndex({}), {}, set())
         self._seen = self.guard.generation()
         _PROCESS_GENERATION.setdefault(self._folder, self._seen)
@@ -352,7 +379,10 @@ class Retriever:
                 passages[pid] = Stored(pid, text or "", dict(meta or {}))
         pending = {p.meta.get("source_id", "") for p in passages.values() if p.meta.get("complete") is False}
         visible = {pid: p for pid, p in passages.items() if p.meta.get("source_id", "") not in pending}
-        self._state = _State(visible, LexicalIndex(visible), _group_langs(visible), pending)  # one atomic swap
+        for gone in self._stems.keys() - visible.keys():
+            del self._stems[gone]
+        lexical = LexicalIndex(visible, self._stems)
+        self._state = _State(visible, lexical, _group_langs(visible), pending)  # one atomic swap
 
     @property
     def _passages(self) -> dict[str, Stored]:
