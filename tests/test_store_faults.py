@@ -200,3 +200,16 @@ def test_a_write_refused_by_chroma_is_one_clear_message(app, tmp_path, monkeypat
     assert result.message.startswith("Kunskapsbasen kunde inte sparas: disken är full")
     assert [s for s in app.sources() if s.origin == "upload"] == []
     assert uploads(app.settings) == []
+
+
+def test_a_card_left_with_fewer_passages_is_indexed_again(app, knowledge):
+    card = knowledge / "en" / "purpose-first.md"
+    card.write_text(card.read_text(encoding="utf-8").replace("kind: guidance\n", "kind: guidance\nasks:\n"
+                    "  - why do we get this tool\n  - what is the assistant for\n"), encoding="utf-8")
+    app.index_knowledge()
+    app._delete(["k:en:purpose-first:asks"])  # what an indexing run killed mid-write leaves behind
+    app.refresh()
+    assert app.needs_indexing() is True
+    report = app.index_knowledge()
+    assert (report.updated, report.cards) == (1, ["en/purpose-first"])
+    assert app.collection.get(ids=["k:en:purpose-first:asks"], include=[])["ids"] == ["k:en:purpose-first:asks"]

@@ -214,6 +214,7 @@ def card_chunks(card: Card) -> list[Chunk]:
                             metadata={**base, "chunk": len(passages), "part": ASKS_PART}))
     for chunk in chunks:
         chunk.metadata["hash"] = content_hash(chunk.index_text)
+        chunk.metadata["parts"] = len(chunks)  # so a card that a crash left with fewer passages is re-indexed
     return chunks
 
 

@@ -537,13 +537,17 @@ class Retriever:
     # knowledge cards --------------------------------------------------------------------------------------
 
     def _indexed_cards(self) -> dict[tuple[str, str], tuple[str, list[str]]]:
-        """(lang, card id) -> (card hash, passage ids) for the cards in the store."""
+        """(lang, card id) -> (card hash, passage ids) for the cards in the store. A card missing some of its
+        passages (an indexing run killed mid-write) gets an empty hash, so it counts as changed."""
         cards: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        parts: dict[tuple[str, str], int] = {}
         for p in self._passages.values():
             if p.meta.get("origin") == "knowledge":
                 key = (p.lang, p.meta["card_id"])
                 cards.setdefault(key, (p.meta.get("card_hash", ""), []))[1].append(p.id)
-        return cards
+                parts[key] = int(p.meta.get("parts", 0))
+        return {key: ("", ids) if parts[key] and len(ids) != parts[key] else (digest, ids)
+                for key, (digest, ids) in cards.items()}
 
     def _plan(self):
         cards, problems = read_cards(self.knowledge_dir)
