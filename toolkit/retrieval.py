@@ -504,13 +504,15 @@ class Retriever:
         """Find passages whose vector is missing or unreadable (e.g. lost when two processes wrote without a
         lock) and, with `repair`, embed them again from their stored text."""
         started = time.perf_counter()
-        with self._writing():
+        self._sync()
+        with self._lock, self.guard.writing():  # no write, no new generation, unless something is repaired
             ids = self.collection.get(include=[])["ids"]
             report = CheckReport(passages=len(ids))
             for start in range(0, len(ids), WRITE_BATCH):
                 report.unreadable += self._unreadable(ids[start:start + WRITE_BATCH])
             if repair and report.unreadable:
-                report.repaired = self._re_embed(report.unreadable)
+                with self._writing():
+                    report.repaired = self._re_embed(report.unreadable)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -746,9 +748,17 @@ class Retriever:
     def _dense(self, query: str, total: int) -> list[tuple[str, float]]:
         """(passage id, cosine similarity), best first."""
         vector = self.embeddings.embed_query(query)
-        result = self.collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, total),
-                                       include=["distances"])
+        try:
+            result = self._query(vector, total)
+        except Exception:  # noqa: BLE001 - another thread just swapped the client after another process wrote
+            with self._lock:
+                self.collection = _open_collection(self.settings, self.embeddings)
+            result = self._query(vector, total)
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def _query(self, vector: list[float], total: int) -> dict:
+        return self.collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, total),
+                                     include=["distances"])
 
     def card_text(self, card_id: str, lang: str) -> str | None:
         """A card's full text in `lang` (falling back to English), or a document's passages joined."""
