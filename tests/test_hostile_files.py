@@ -21,8 +21,9 @@ from pypdf import PdfReader, PdfWriter
 from test_knowledge import ENGLISH, make_docx, make_pdf
 from test_retrieval import write_cards
 
+import toolkit.retrieval
 from toolkit.knowledge import Limits, UploadError, check_data, extract_text
-from toolkit.retrieval import Retriever
+from toolkit.retrieval import LexicalIndex, Retriever
 from toolkit.settings import PROJECT_ROOT, Settings
 
 W_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
@@ -273,12 +274,18 @@ def test_a_batch_of_files_costs_one_reload_of_the_lexical_index(tmp_path, knowle
     for n in range(5):
         files.append(tmp_path / f"doc-{n}.txt")
         files[-1].write_text(f"Document {n}. {ENGLISH}", encoding="utf-8")
-    reloads = []
-    original = Retriever._reload
-    monkeypatch.setattr(Retriever, "_reload", lambda self: (reloads.append(1), original(self)))
+    builds = []
+
+    class Counted(LexicalIndex):
+        def __init__(self, *args, **kwargs):
+            builds.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(toolkit.retrieval, "LexicalIndex", Counted)
     results = retriever.ingest(files)
     assert [r.status for r in results] == ["ok"] * 5
-    assert len(reloads) == 1
+    assert len(builds) == 1
+    assert retriever.search("Document 3", k=1, mode="lexical")[0].source == "doc-3.txt"
     assert len([s for s in retriever.sources() if s.origin == "upload"]) == 5
 
 

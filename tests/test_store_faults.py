@@ -213,3 +213,25 @@ def test_a_card_left_with_fewer_passages_is_indexed_again(app, knowledge):
     report = app.index_knowledge()
     assert (report.updated, report.cards) == (1, ["en/purpose-first"])
     assert app.collection.get(ids=["k:en:purpose-first:asks"], include=[])["ids"] == ["k:en:purpose-first:asks"]
+
+
+def test_a_writer_that_waits_too_long_for_the_lock_gets_a_clear_message(app, tmp_path, monkeypatch):
+    import toolkit.store
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+                               "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+                               str(app.settings.data_dir / toolkit.store.LOCK_NAME)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(toolkit.store, "LOCK_TIMEOUT", 0.2)
+        busy = Retriever.open(knowledge_dir=app.knowledge_dir)
+        doc = tmp_path / "kingfisher.txt"
+        doc.write_text(KINGFISHER, encoding="utf-8")
+        result = busy.ingest([doc], lang="nl")[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.status == "error"
+    assert result.message.startswith("De kennisbank is bezet: een ander proces schrijft er al")
+    assert [s for s in busy.sources() if s.origin == "upload"] == []

@@ -596,27 +596,36 @@ class Retriever:
         """Add user documents. Each file is checked on its own; a bad file changes nothing in the store.
         The lexical index is rebuilt once for the whole batch, not once per file."""
         limit = self.settings.max_upload_mb
-        added: dict[str, str] = {}  # source id -> name, for duplicates within the batch
+        added: dict[str, list[Chunk]] = {}  # source id -> its passages, for duplicates within the batch
         try:
             return [self._ingest_one(p.name, str(p), partial(check_file, p, limit), progress, lang, added)
                     for p in map(Path, paths)]
         finally:
-            if added:
-                with self._lock:
-                    self._reload()
+            self._merge(added)
 
     def ingest_data(self, name: str, data: bytes, progress: Progress | None = None,
                     lang: str | None = None) -> IngestResult:
         """Add one document received as bytes (e.g. a file uploaded in the app), under its file name."""
         name = Path(name).name
         read = partial(check_data, name, data, self.settings.max_upload_mb)
-        added: dict[str, str] = {}
+        added: dict[str, list[Chunk]] = {}
         try:
             return self._ingest_one(name, name, read, progress, lang, added)
         finally:
-            if added:
-                with self._lock:
-                    self._reload()
+            self._merge(added)
+
+    def _merge(self, added: dict[str, list[Chunk]]) -> None:
+        """Make documents this process just wrote searchable without reading the whole store back: the new
+        passages join the current state and the lexical index is rebuilt once (unchanged passages keep their
+        stemming). If another process wrote meanwhile, the next search re-reads everything anyway."""
+        if not added:
+            return
+        with self._lock:
+            passages = dict(self._state.passages)
+            for chunks in added.values():
+                passages.update((c.id, Stored(c.id, c.text, {**c.metadata, "complete": True})) for c in chunks)
+            lexical = LexicalIndex(passages, self._stems)
+            self._state = _State(passages, lexical, _group_langs(passages), self._state.pending)
 
     def _ingest_one(self, name: str, origin: str, read: Callable[[], bytes], progress: Progress | None,
                     lang: str | None, added: dict[str, str]) -> IngestResult:
@@ -626,14 +635,13 @@ class Retriever:
             data = read()
             self._sync()
             source_id = _source_id(data)
-            existing = added.get(source_id) or self._source_name(source_id)
+            existing = added[source_id][0].metadata["source"] if source_id in added else self._source_name(source_id)
             if existing:
                 msg = _("{name}: already added (same content as {existing}).", name=shown,
                         existing=safe_name(existing))
                 return IngestResult(path=origin, name=shown, status="duplicate", message=msg, source_id=source_id)
             text = extract_text(name, data, Limits.from_settings(self.settings))
-            result = self._add_document(name, origin, data, text, source_id, progress, _)
-            added[source_id] = name
+            result, added[source_id] = self._add_document(name, origin, data, text, source_id, progress, _)
             return result
         except KnowledgeError as error:
             return IngestResult(path=origin, name=shown, status="error", message=error.message(lang))
@@ -642,7 +650,7 @@ class Retriever:
             return IngestResult(path=origin, name=shown, status="error", message=msg)
 
     def _add_document(self, name: str, origin: str, data: bytes, text: str, source_id: str,
-                      progress: Progress | None, _) -> IngestResult:
+                      progress: Progress | None, _) -> tuple[IngestResult, list[Chunk]]:
         shown = safe_name(name)
         stored = self.settings.uploads_dir / source_id / _storable(name)
         added = datetime.now().isoformat(timespec="seconds")
@@ -668,7 +676,7 @@ class Retriever:
             msg += " " + _("{n} passages read like instructions to an AI model; they are left out of search until "
                            "you confirm the document.", n=flagged)
         return IngestResult(path=origin, name=shown, status="ok", message=msg, source_id=source_id,
-                            chunks=len(chunks), lang=",".join(langs), flagged=flagged)
+                            chunks=len(chunks), lang=",".join(langs), flagged=flagged), chunks
 
     def _undo(self, source_id: str) -> None:
         """Best effort after a failed write; what cannot be undone now stays incomplete (hidden) and is rolled

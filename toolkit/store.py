@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chromadb.api.shared_system_client import SharedSystemClient
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from toolkit.knowledge import KnowledgeError
 
@@ -43,8 +43,15 @@ class StoreGuard:
     @contextmanager
     def writing(self):
         """Hold the folder's lock for a write; disk-full and read-only faults become a KnowledgeError."""
-        with self._threads, storage_errors(), self._lock:
-            yield
+        with self._threads, storage_errors():
+            try:
+                self._lock.acquire()
+            except Timeout:
+                raise KnowledgeError(_BUSY_MESSAGE, minutes=f"{LOCK_TIMEOUT / 60:g}") from None
+            try:
+                yield
+            finally:
+                self._lock.release()
 
     def bump(self) -> str:
         """Tell other processes the store changed (call while holding the lock); returns the new generation."""
@@ -77,6 +84,8 @@ def storage_errors():
 
 _STORAGE_MESSAGE = ("The knowledge base could not be saved: the disk is full or the data folder is read-only. "
                     "Nothing was changed; what was there before is still available.")
+_BUSY_MESSAGE = ("The knowledge base is busy: another process has been writing to it for {minutes} minutes. "
+                 "Try again later.")
 _STORAGE_WORDS = ("disk is full", "no space left", "readonly database", "read-only file system",
                   "attempt to write a readonly")
 
