@@ -235,3 +235,11 @@ def test_a_writer_that_waits_too_long_for_the_lock_gets_a_clear_message(app, tmp
     assert result.status == "error"
     assert result.message.startswith("De kennisbank is bezet: een ander proces schrijft er al")
     assert [s for s in busy.sources() if s.origin == "upload"] == []
+
+
+def test_a_retriever_opened_after_another_process_wrote_reads_it_fresh(app, tmp_path):
+    doc = tmp_path / "kingfisher.txt"
+    doc.write_text(KINGFISHER, encoding="utf-8")
+    assert cli("ingest", str(doc)).returncode == 0
+    second = Retriever.open(knowledge_dir=app.knowledge_dir)  # shares this process's cached Chroma client
+    assert second.search("project Kingfisher", k=1, mode="dense")[0].source == "kingfisher.txt"

@@ -348,7 +348,8 @@ class Retriever:
         self._stems: dict[str, tuple[int, list[str]]] = {}  # the lexical index's stemming, kept between builds
         self._state = _State({}, LexicalIndex({}), {}, set())
         self._seen = self.guard.generation()
-        _PROCESS_GENERATION.setdefault(self._folder, self._seen)
+        if _PROCESS_GENERATION.setdefault(self._folder, self._seen) != self._seen:
+            self._reconnect(self._seen)  # this process's cached client predates another process's write
         self._reload()
         self._recover()
 
