@@ -78,8 +78,10 @@ def docx_of_many_passages(path: Path) -> None:
         part.write(W_TAIL)
 
 
+# Peak memory is the child's VmHWM: getrusage's ru_maxrss survives exec, so a child started from a big pytest
+# worker would report the worker's peak instead of its own.
 INGEST_AND_MEASURE = textwrap.dedent("""
-    import json, resource, sys, time
+    import json, re, sys, time
     from pathlib import Path
     from toolkit.retrieval import Retriever
     r = Retriever.open(knowledge_dir=Path(sys.argv[2]))
@@ -87,7 +89,7 @@ INGEST_AND_MEASURE = textwrap.dedent("""
     result = r.ingest([sys.argv[1]])[0]
     print(json.dumps({"status": result.status, "message": result.message,
                       "seconds": round(time.perf_counter() - started, 2),
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "peak_mb": int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text())[1]) / 1024,
                       "uploads": sorted(p.name for p in r.settings.uploads_dir.iterdir())}))
 """)
 
