@@ -22,7 +22,7 @@ from test_knowledge import ENGLISH, make_docx, make_pdf
 from test_retrieval import write_cards
 
 import toolkit.retrieval
-from toolkit.knowledge import Limits, UploadError, check_data, extract_text
+from toolkit.knowledge import Limits, UploadError, check_data, extract_text, safe_name
 from toolkit.retrieval import LexicalIndex, Retriever
 from toolkit.settings import PROJECT_ROOT, Settings
 
@@ -300,3 +300,14 @@ def test_a_file_and_its_copy_in_one_batch_are_added_once(tmp_path, knowledge):
     results = retriever.ingest([first, copy])
     assert [r.status for r in results] == ["ok", "duplicate"]
     assert "same content as memo.txt" in results[1].message
+
+
+def test_a_long_name_in_two_byte_letters_is_stored_under_a_shorter_name(tmp_path, knowledge):
+    retriever = Retriever.open(knowledge_dir=knowledge)
+    name = "ö" * 200 + ".txt"  # 204 characters, 404 bytes
+    result = retriever.ingest_data(name, ENGLISH.encode())
+    assert result.status == "ok", result.message
+    source = retriever.sources()[0]
+    assert source.title == safe_name(name)  # shortened for display, its ending kept
+    stored = Path(source.path)
+    assert stored.is_file() and stored.suffix == ".txt" and len(stored.name.encode()) <= 200

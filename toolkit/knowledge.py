@@ -253,7 +253,7 @@ def _check_name(name: str) -> None:
     if "\x00" in name:
         raise UploadError("{name}: the file name contains a NUL character. Rename the file and add it again.",
                           name=safe_name(name))
-    if len(name) > MAX_NAME or len(name.encode("utf-8")) > MAX_NAME:
+    if len(name) > MAX_NAME:
         raise UploadError("{name}: the file name is {n} characters long; the limit is {limit}. Rename the file "
                           "and add it again.", name=safe_name(name), n=len(name), limit=MAX_NAME)
 

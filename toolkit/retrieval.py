@@ -791,8 +791,13 @@ def _test_pause() -> tuple[int, float]:
 
 
 def _storable(name: str) -> str:
-    """The name the copy under uploads/ gets: the file name with control characters replaced."""
-    return "".join("_" if ord(c) < 32 or ord(c) == 127 else c for c in name)
+    """The name the copy under uploads/ gets: control characters replaced, and short enough in bytes for the
+    file system (255 characters of Swedish or Dutch can be more than 255 bytes)."""
+    clean = "".join("_" if ord(c) < 32 or ord(c) == 127 else c for c in name)
+    suffix = Path(clean).suffix
+    while len(clean.encode("utf-8")) > 200:
+        clean = clean[:-len(suffix) - 1] + suffix
+    return clean
 
 
 # --- fusion ----------------------------------------------------------------------------------------------
