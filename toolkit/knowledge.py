@@ -7,14 +7,19 @@ plus the passage; the passage alone is what a reader sees.
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
+import unicodedata
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel
 
 from toolkit.cards import Card, parse_card
@@ -22,6 +27,7 @@ from toolkit.embeddings import content_hash
 from toolkit.i18n import translator
 from toolkit.language import detect_language
 from toolkit.models import LANGS
+from toolkit.settings import TEMPLATES_DIR
 from toolkit.text import clean_text, one_line
 
 SUPPORTED = (".md", ".txt", ".pdf", ".docx")
@@ -32,8 +38,8 @@ ASKS_PART = "asks"  # metadata "part" of the passage that holds a card's `asks` 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-ZÅÄÖÉÈÜ0-9•-])")
 
 
-class UploadError(Exception):
-    """A document that cannot be added; the message is an English msgid, translated on demand."""
+class KnowledgeError(Exception):
+    """The knowledge base cannot do what was asked; the message is an English msgid, translated on demand."""
 
     def __init__(self, msgid: str, **values) -> None:
         super().__init__(msgid.format(**values))
@@ -43,6 +49,26 @@ class UploadError(Exception):
     def message(self, lang: str | None = None) -> str:
         """The message in the user's language."""
         return translator(lang)(self.msgid, **self.values)
+
+
+class UploadError(KnowledgeError):
+    """A document that cannot be added."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may expand to, checked before or while expanding, never after (see docs/robustness.md)."""
+
+    expanded_mb: float = 50.0  # uncompressed size of a .docx's parts, from its zip directory
+    compression_ratio: float = 100.0  # uncompressed/compressed, for any part over 1 MB
+    pdf_pages: int = 500
+    chars: int = 2_000_000  # characters of text taken from one document
+    passages: int = 2_000  # passages one upload may add
+
+    @classmethod
+    def from_settings(cls, settings) -> Limits:
+        return cls(settings.max_expanded_mb, settings.max_compression_ratio, settings.max_pdf_pages,
+                   settings.max_chars, settings.max_passages)
 
 
 class IngestResult(BaseModel):
@@ -55,6 +81,7 @@ class IngestResult(BaseModel):
     source_id: str = ""
     chunks: int = 0
     lang: str = ""
+    flagged: int = 0  # passages that read like instructions to an AI model (left out of search until confirmed)
 
 
 class SourceInfo(BaseModel):
@@ -68,6 +95,8 @@ class SourceInfo(BaseModel):
     items: int = 1  # cards for the knowledge base, 1 for a document
     path: str = ""
     added: str = ""
+    flagged: int = 0  # passages that read like instructions to an AI model
+    confirmed: bool = False  # the user confirmed the document, so its flagged passages are searched too
 
 
 @dataclass
@@ -185,13 +214,19 @@ def card_chunks(card: Card) -> list[Chunk]:
                             metadata={**base, "chunk": len(passages), "part": ASKS_PART}))
     for chunk in chunks:
         chunk.metadata["hash"] = content_hash(chunk.index_text)
+        chunk.metadata["parts"] = len(chunks)  # so a card that a crash left with fewer passages is re-indexed
     return chunks
 
 
 # --- user documents --------------------------------------------------------------------------------------
 
+MAX_NAME = 255  # characters: longer names cannot be stored on common file systems
+
+
 def check_file(path: Path, max_mb: float) -> bytes:
-    """Read a user document after checking it exists, has a supported type, is not empty and not too big."""
+    """Read a user document after checking its name, that it exists, has a supported type, is not empty and
+    not too big."""
+    _check_name(path.name)
     _check_type(path.name)
     if not path.is_file():
         raise UploadError("{name}: the file does not exist or cannot be read.", name=path.name)
@@ -201,34 +236,70 @@ def check_file(path: Path, max_mb: float) -> bytes:
 
 def check_data(name: str, data: bytes, max_mb: float) -> bytes:
     """The same checks for a document received as bytes (e.g. an upload in the app)."""
+    _check_name(name)
     _check_type(name)
     _check_size(name, len(data), max_mb)
     return data
 
 
+def safe_name(name: str) -> str:
+    """A file name fit to print: control characters (terminal escape codes, NUL) shown as \\xNN, and cut
+    to a readable length."""
+    shown = "".join(f"\\x{ord(c):02x}" if unicodedata.category(c).startswith("C") else c for c in name)
+    return shown if len(shown) <= 120 else shown[:80] + "…" + shown[-30:]
+
+
+def _check_name(name: str) -> None:
+    if "\x00" in name:
+        raise UploadError("{name}: the file name contains a NUL character. Rename the file and add it again.",
+                          name=safe_name(name))
+    if len(name) > MAX_NAME:
+        raise UploadError("{name}: the file name is {n} characters long; the limit is {limit}. Rename the file "
+                          "and add it again.", name=safe_name(name), n=len(name), limit=MAX_NAME)
+
+
 def _check_type(name: str) -> None:
     if Path(name).suffix.lower() not in SUPPORTED:
-        raise UploadError("{name}: this file type is not supported. Use .md, .txt, .pdf or .docx.", name=name)
+        raise UploadError("{name}: this file type is not supported. Use .md, .txt, .pdf or .docx.",
+                          name=safe_name(name))
 
 
 def _check_size(name: str, size: int, max_mb: float) -> None:
     if size > max_mb * 1024 * 1024:
-        raise UploadError("{name}: the file is larger than {limit} MB.", name=name, limit=f"{max_mb:g}")
+        raise UploadError("{name}: the file is larger than {limit} MB.", name=safe_name(name), limit=f"{max_mb:g}")
     if size == 0:
-        raise UploadError("{name}: the file is empty.", name=name)
+        raise UploadError("{name}: the file is empty.", name=safe_name(name))
 
 
-def extract_text(name: str, data: bytes) -> str:
-    """The plain text of a document; raises UploadError for damaged, encrypted or text-less files."""
+def extract_text(name: str, data: bytes, limits: Limits | None = None) -> str:
+    """The plain text of a document; raises UploadError for damaged, encrypted, text-less or oversized files."""
+    limits = limits or Limits()
     suffix = Path(name).suffix.lower()
     readers = {".md": _plain_text, ".txt": _plain_text, ".pdf": _pdf_text, ".docx": _docx_text}
-    text = clean_text(readers[suffix](name, data))
+    text = clean_text(readers[suffix](safe_name(name), data, limits))
     if not text.strip():
-        raise UploadError("{name}: no text found in the file.", name=name)
+        raise UploadError("{name}: no text found in the file.", name=safe_name(name))
     return text
 
 
-def _plain_text(name: str, data: bytes) -> str:
+def _too_much_text(name: str, limits: Limits) -> UploadError:
+    return UploadError("{name}: the document holds more than {limit} characters of text. Split it into smaller "
+                       "documents and add them one by one.", name=name, limit=f"{limits.chars:,}")
+
+
+def _plain_text(name: str, data: bytes, limits: Limits) -> str:
+    text = _decode(name, data)
+    if len(text) > limits.chars:
+        raise _too_much_text(name, limits)
+    return text
+
+
+def _decode(name: str, data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UploadError("{name}: the file is damaged or is not a text file.", name=name) from None
     if b"\x00" in data[:4096]:
         raise UploadError("{name}: the file is damaged or is not a text file.", name=name)
     for encoding in ("utf-8-sig", "cp1252"):
@@ -251,38 +322,114 @@ def _quiet(logger_name: str):
         logger.setLevel(level)
 
 
-def _pdf_text(name: str, data: bytes) -> str:
+def _pdf_text(name: str, data: bytes, limits: Limits) -> str:
     from pypdf import PdfReader
 
     with _quiet("pypdf"):
-        return _read_pdf(PdfReader, name, data)
+        return _read_pdf(PdfReader, name, data, limits)
 
 
-def _read_pdf(PdfReader, name: str, data: bytes) -> str:  # noqa: N803 - the class, passed in
+def _read_pdf(PdfReader, name: str, data: bytes, limits: Limits) -> str:  # noqa: N803 - the class, passed in
     try:
         reader = PdfReader(io.BytesIO(data))
+        # with only an owner password the empty user password opens it (AES needs the `cryptography` package)
         if reader.is_encrypted and not reader.decrypt(""):
             raise UploadError("{name}: the PDF is protected with a password. Save it without a password "
                               "and add it again.", name=name)
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        pages = len(reader.pages)
+        if pages > limits.pdf_pages:
+            raise UploadError("{name}: the PDF has {n} pages; the limit is {limit}. Split it and add the parts "
+                              "one by one.", name=name, n=pages, limit=limits.pdf_pages)
+        parts, size = [], 0
+        for page in reader.pages:  # the character cap is checked page by page, while reading
+            parts.append(page.extract_text() or "")
+            size += len(parts[-1])
+            if size > limits.chars:
+                raise _too_much_text(name, limits)
+        return "\n\n".join(parts)
     except UploadError:
         raise
     except Exception as exc:  # pypdf raises many kinds of errors for damaged files
         raise UploadError("{name}: the file is damaged or is not a valid PDF.", name=name) from exc
 
 
-def _docx_text(name: str, data: bytes) -> str:
-    import docx
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PREDEFINED = rb"amp|lt|gt|quot|apos"
+# An entity Word never writes (and no DTD defines, as we load none): kept as its literal text, so the
+# words after it are not lost the way a recovering XML parser loses them.
+_UNDEFINED_ENTITY = re.compile(rb"&(?!(?:" + _PREDEFINED + rb"|#[0-9]+|#x[0-9a-fA-F]+);)([A-Za-z_][\w.-]*);")
+_BIG_PART = 1024 * 1024  # the compression ratio is checked on parts larger than this
 
+
+def _docx_text(name: str, data: bytes, limits: Limits) -> str:
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # zipfile, lxml and python-docx errors alike
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_zip(name, archive, limits)
+        xml = archive.read("word/document.xml")
+    except UploadError:
+        raise
+    except Exception as exc:  # not a zip, or no Word body in it
         raise UploadError("{name}: the file is damaged or is not a valid Word document.", name=name) from exc
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n\n".join(parts)
+    xml = _UNDEFINED_ENTITY.sub(rb"&amp;\1;", xml)
+    try:
+        return "\n\n".join(_docx_blocks(io.BytesIO(xml), name, limits))
+    except UploadError:
+        raise
+    except Exception as exc:  # lxml: malformed XML
+        raise UploadError("{name}: the file is damaged or is not a valid Word document.", name=name) from exc
+
+
+def _check_zip(name: str, archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a decompression bomb from the zip directory alone, before anything is expanded."""
+    entries = archive.infolist()
+    expanded = sum(info.file_size for info in entries)
+    if expanded > limits.expanded_mb * 1024 * 1024:
+        raise UploadError("{name}: the document expands to {size} MB; the limit is {limit} MB.", name=name,
+                          size=f"{expanded / 1024 / 1024:,.0f}", limit=f"{limits.expanded_mb:g}")
+    for info in entries:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _BIG_PART and ratio > limits.compression_ratio:
+            raise UploadError("{name}: part of the document is compressed {ratio} times; the limit is {limit}. "
+                              "It looks like a decompression bomb and is not read.", name=name,
+                              ratio=f"{ratio:,.0f}", limit=f"{limits.compression_ratio:g}")
+
+
+def _docx_blocks(stream, name: str, limits: Limits):
+    """Paragraphs and table rows ("cell | cell") in document order, streamed, with the character cap."""
+    from lxml import etree
+
+    size = 0
+    events = etree.iterparse(stream, events=("end",), tag=(_W + "p", _W + "tr"), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False)
+    for _event, element in events:
+        if element.tag == _W + "p" and _in_table(element):
+            continue  # read with its row
+        if element.tag == _W + "tr" and _in_table(element.getparent()):
+            continue  # a nested table: read with the outer row
+        block = _row_text(element) if element.tag == _W + "tr" else _paragraph_text(element)
+        size += len(block)
+        if size > limits.chars:
+            raise _too_much_text(name, limits)
+        yield block
+        element.clear()  # free what is read, so memory stays flat however long the document
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+
+
+def _in_table(element) -> bool:
+    return any(a.tag == _W + "tc" for a in element.iterancestors())
+
+
+def _paragraph_text(paragraph) -> str:
+    pieces = []
+    for node in paragraph.iter(_W + "t", _W + "tab", _W + "br"):
+        pieces.append(node.text or "" if node.tag == _W + "t" else "\t" if node.tag == _W + "tab" else "\n")
+    return "".join(pieces)
+
+
+def _row_text(row) -> str:
+    cells = [c for c in row if c.tag == _W + "tc"]
+    return " | ".join("\n".join(_paragraph_text(p) for p in cell.iter(_W + "p")) for cell in cells)
 
 
 def document_title(name: str, text: str) -> str:
@@ -305,8 +452,27 @@ def chunk_language(text: str, fallback: str) -> str:
     return detect_language(text) or fallback
 
 
+@cache
+def _instruction_patterns() -> tuple[re.Pattern, ...]:
+    patterns = []
+    for lang in LANGS:
+        path = TEMPLATES_DIR / lang / "instructions.yaml"
+        for pattern in yaml.safe_load(path.read_text(encoding="utf-8"))["patterns"]:
+            patterns.append(re.compile(pattern, re.IGNORECASE | re.DOTALL))
+    return tuple(patterns)
+
+
+def reads_like_instructions(text: str) -> bool:
+    """Whether a passage tries to instruct an AI model ("Ignore all previous instructions…"), in any of our
+    languages: an upload may mix them. The phrases live in templates/{lang}/instructions.yaml."""
+    flat = " ".join(text.split())
+    return any(pattern.search(flat) for pattern in _instruction_patterns())
+
+
 def upload_chunks(name: str, text: str, source_id: str, path: str, added: str) -> list[Chunk]:
-    """The passages of a user document, each with its detected language."""
+    """The passages of a user document, each with its detected language and whether it reads like
+    instructions to a model (`flagged`). They are stored `complete=False`; the store flips that when the
+    whole document is written, so a crash never leaves half a document visible."""
     is_markdown = Path(name).suffix.lower() == ".md"
     text = _strip_front_matter(text) if is_markdown else text
     title = document_title(name, text)
@@ -318,7 +484,8 @@ def upload_chunks(name: str, text: str, source_id: str, path: str, added: str) -
         meta = {
             "card_id": source_id, "title": title, "source": name, "year": 0, "lang": lang,
             "kind": "upload", "topics": "", "claim": "", "origin": "upload", "source_id": source_id,
-            "path": path, "added": added, "chunk": n,
+            "path": path, "added": added, "chunk": n, "complete": False,
+            "flagged": reads_like_instructions(passage), "confirmed": False,
         }
         chunk = Chunk(id=f"u:{source_id}:{n}", text=passage, title=title, metadata=meta)
         chunk.metadata["hash"] = content_hash(chunk.index_text)

@@ -33,6 +33,7 @@ class Hit(BaseModel):
     claim: str = ""  # for fact cards: one reader-ready sentence stating the figure with its source
     origin: Literal["knowledge", "upload"] = "knowledge"
     score: float = 0.0
+    flagged: bool = False  # an uploaded passage that reads like instructions to a model, confirmed by the user
 
 
 class Citation(BaseModel):

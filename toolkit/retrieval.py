@@ -8,14 +8,17 @@ One collection per embedder, so switching embedders never mixes vectors.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import bm25s
@@ -33,6 +36,8 @@ from toolkit.knowledge import (
     LANGS,
     Chunk,
     IngestResult,
+    KnowledgeError,
+    Limits,
     SourceInfo,
     UploadError,
     card_chunks,
@@ -41,10 +46,12 @@ from toolkit.knowledge import (
     check_file,
     extract_text,
     read_cards,
+    safe_name,
     upload_chunks,
 )
 from toolkit.models import Hit
 from toolkit.settings import KNOWLEDGE_DIR, Settings
+from toolkit.store import StoreGuard, forget_client, storage_errors
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -59,6 +66,9 @@ LANG_BOOST = 0.05  # added (on the 0-1 scale) to cards that exist in the reader'
 MODES = ("fused", "dense", "lexical")
 EMBED_BATCH = 16
 WRITE_BATCH = 500
+# Tests only: "N,SECONDS" writes in batches of N and sleeps after the first, so a test can kill the process
+# mid-document deterministically.
+TEST_WRITE_PAUSE = "TOOLKIT_TEST_WRITE_PAUSE"
 
 STEMMERS = {"en": "english", "nl": "dutch", "sv": "swedish"}
 STOPWORDS = {"en": set(STOPWORDS_EN), "nl": set(STOPWORDS_DUTCH), "sv": set(STOPWORDS_SWEDISH)}
@@ -129,17 +139,28 @@ def collection_name(embeddings: Embeddings) -> str:
 
 # --- lexical index ---------------------------------------------------------------------------------------
 
-def tokenize(text: str, lang: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def tokenize(text: str, lang: str, known: set[str] | frozenset[str] = frozenset(),
+             memo: dict[str, list[str]] | None = None) -> list[str]:
     """Lower-cased words without stopwords, stemmed with the language's Snowball stemmer.
 
     With `known` (the stems of an index's vocabulary), Dutch and Swedish compounds also yield their two
     known parts, so "medewerkerstevredenheid" meets "tevredenheid" and "arbetsplatsträff" meets "träff".
+    `memo` keeps each word's split for one `known` set: building an index meets the same words thousands of
+    times, and splitting is the costly part.
     """
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS[lang]]
     stems = _stemmer(lang).stemWords(words)
     if known and lang in LINKING:
-        stems += [part for word in words for part in compound_parts(word, lang, known)]
+        stems += [part for word in words for part in _parts(word, lang, known, memo)]
     return stems
+
+
+def _parts(word: str, lang: str, known, memo: dict | None) -> list[str]:
+    if memo is None:
+        return compound_parts(word, lang, known)
+    if word not in memo:
+        memo[word] = compound_parts(word, lang, known)
+    return memo[word]
 
 
 def compound_parts(word: str, lang: str, known: set[str] | frozenset[str]) -> list[str]:
@@ -178,20 +199,35 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return stemmers[lang]
 
 
+def _cached_stems(cache: dict, pid: str, text: str, lang: str) -> list[str]:
+    key = hash((text, lang))
+    hit = cache.get(pid)
+    if hit is None or hit[0] != key:
+        hit = cache[pid] = (key, tokenize(text, lang))
+    return hit[1]
+
+
 class LexicalIndex:
     """One BM25 index per language, each with its own stemmer; immutable once built."""
 
-    def __init__(self, passages: dict[str, Stored]) -> None:
+    def __init__(self, passages: dict[str, Stored], cache: dict[str, tuple[int, list[str]]] | None = None) -> None:
+        """`cache` (passage id -> (text hash, stems)) carries the stemming of unchanged passages from one
+        build to the next, so adding a file costs its own passages plus the BM25 build, not a re-read of all."""
         self._ids: dict[str, list[str]] = {}
         self._bm25: dict[str, bm25s.BM25] = {}
         self._known: dict[str, frozenset[str]] = {}
+        cache = {} if cache is None else cache
         for lang in LANGS:
             ids = [pid for pid, p in passages.items() if p.lang == lang]
             if ids:
                 texts = [passages[i].index_text for i in ids]
-                known = frozenset(t for text in texts for t in tokenize(text, lang))
+                base = [_cached_stems(cache, pid, text, lang) for pid, text in zip(ids, texts, strict=True)]
+                known = frozenset(t for stems in base for t in stems)
                 self._ids[lang], self._known[lang] = ids, known
-                self._bm25[lang] = self._build([tokenize(text, lang, known) for text in texts])
+                if lang in LINKING:  # compound parts depend on the whole vocabulary: split afresh, memoised
+                    memo: dict[str, list[str]] = {}
+                    base = [tokenize(text, lang, known, memo) for text in texts]
+                self._bm25[lang] = self._build(base)
 
     @staticmethod
     def _build(corpus: list[list[str]]) -> bm25s.BM25:
@@ -242,6 +278,12 @@ class _State:
     passages: dict[str, Stored]
     lexical: LexicalIndex
     group_langs: dict[str, set[str]]
+    pending: set[str]  # source ids of documents not completely written
+
+    @cached_property
+    def searchable(self) -> set[str]:
+        """Passages search may return: all but those flagged as instructions and not confirmed."""
+        return {pid for pid, p in self.passages.items() if not p.meta.get("flagged") or p.meta.get("confirmed")}
 
 
 @dataclass
@@ -264,8 +306,36 @@ class IndexReport:
                 f"{self.chunks} passages written, {self.embedded} embedded, {self.seconds:.1f} s")
 
 
+@dataclass
+class CheckReport:
+    """What `Retriever.check` found: passages whose vector could not be read, and how many it re-embedded."""
+
+    passages: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    repaired: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.passages} passages checked, {len(self.unreadable)} without a readable vector, "
+                f"{self.repaired} repaired, {self.seconds:.1f} s")
+
+
+# The generation each data folder's cached Chroma system has seen in this process: several Retrievers on one
+# folder share that system, so only a change made by another process makes us drop it.
+_PROCESS_GENERATION: dict[str, str] = {}
+
+
+def _open_collection(settings: Settings, embeddings: Embeddings):
+    return chroma_client(settings).get_or_create_collection(
+        collection_name(embeddings),
+        embedding_function=ChromaEmbeddingFunction(embeddings),
+        configuration={"hnsw": {"space": "cosine"}},
+    )
+
+
 class Retriever:
-    """Search over the knowledge base and the user's documents. Safe to share between threads."""
+    """Search over the knowledge base and the user's documents. Safe to share between threads and to use
+    from several processes on one data folder (one writer at a time; readers notice other writers)."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings, collection,
                  knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
@@ -273,9 +343,15 @@ class Retriever:
         self.knowledge_dir = knowledge_dir
         self.embeddings = embeddings
         self.collection = collection
+        self.guard = StoreGuard(settings.data_dir)
         self._lock = threading.RLock()
-        self._state = _State({}, LexicalIndex({}), {})
+        self._stems: dict[str, tuple[int, list[str]]] = {}  # the lexical index's stemming, kept between builds
+        self._state = _State({}, LexicalIndex({}), {}, set())
+        self._seen = self.guard.generation()
+        if _PROCESS_GENERATION.setdefault(self._folder, self._seen) != self._seen:
+            self._reconnect(self._seen)  # this process's cached client predates another process's write
         self._reload()
+        self._recover()
 
     @classmethod
     def open(cls, settings: Settings | None = None, embeddings: Embeddings | None = None,
@@ -284,24 +360,30 @@ class Retriever:
         settings = settings or Settings.from_env()
         settings.ensure_dirs()
         embeddings = embeddings or get_embeddings(settings)
-        collection = chroma_client(settings).get_or_create_collection(
-            collection_name(embeddings),
-            embedding_function=ChromaEmbeddingFunction(embeddings),
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        return cls(settings, embeddings, collection, knowledge_dir)
+        return cls(settings, embeddings, _open_collection(settings, embeddings), knowledge_dir)
+
+    @property
+    def _folder(self) -> str:
+        return f"{self.settings.chroma_host}:{self.settings.chroma_port}" if self.settings.chroma_host \
+            else str(self.settings.index_dir)
 
     # reading back -----------------------------------------------------------------------------------------
 
     def _reload(self) -> None:
-        """Read all passages back from Chroma and rebuild the lexical index."""
+        """Read all passages back from Chroma and rebuild the lexical index. A document whose passages are not
+        all marked complete (a write in progress, or one a crash interrupted) is left out."""
         passages: dict[str, Stored] = {}
         total = self.collection.count()
         for offset in range(0, total, WRITE_BATCH):
             batch = self.collection.get(include=["documents", "metadatas"], limit=WRITE_BATCH, offset=offset)
             for pid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"], strict=True):
                 passages[pid] = Stored(pid, text or "", dict(meta or {}))
-        self._state = _State(passages, LexicalIndex(passages), _group_langs(passages))  # one atomic swap
+        pending = {p.meta.get("source_id", "") for p in passages.values() if p.meta.get("complete") is False}
+        visible = {pid: p for pid, p in passages.items() if p.meta.get("source_id", "") not in pending}
+        for gone in self._stems.keys() - visible.keys():
+            del self._stems[gone]
+        lexical = LexicalIndex(visible, self._stems)
+        self._state = _State(visible, lexical, _group_langs(visible), pending)  # one atomic swap
 
     @property
     def _passages(self) -> dict[str, Stored]:
@@ -310,7 +392,28 @@ class Retriever:
     def refresh(self) -> None:
         """Re-read the store (e.g. after another process, such as the CLI, added documents)."""
         with self._lock:
+            self._reconnect(self.guard.generation())
             self._reload()
+
+    def _sync(self) -> None:
+        """Re-read the store when another process (or another Retriever) wrote since we last looked: one small
+        file read when nothing changed."""
+        if self.guard.generation() == self._seen:
+            return
+        with self._lock:
+            generation = self.guard.generation()
+            if generation != self._seen:
+                self._reconnect(generation)
+                self._reload()
+
+    def _reconnect(self, generation: str) -> None:
+        """Take a fresh Chroma client when the folder changed under this process's cached one."""
+        if _PROCESS_GENERATION.get(self._folder) != generation:
+            if not self.settings.chroma_host:
+                forget_client(self.settings.index_dir)
+            _PROCESS_GENERATION[self._folder] = generation
+        self.collection = _open_collection(self.settings, self.embeddings)
+        self._seen = generation
 
     @property
     def embedded_count(self) -> int:
@@ -319,15 +422,41 @@ class Retriever:
 
     # writing ----------------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self):
+        """One writer at a time across processes: take the folder's lock, catch up with what others wrote,
+        write, then bump the generation so other processes catch up with us."""
+        with self._lock, self.guard.writing():
+            generation = self.guard.generation()
+            if generation != self._seen:
+                self._reconnect(generation)
+                self._reload()
+            try:
+                yield
+            finally:
+                with suppress(KnowledgeError):  # a read-only folder: nothing was written either
+                    self._seen = _PROCESS_GENERATION[self._folder] = self.guard.bump()
+
     def _write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        for start in range(0, len(chunks), WRITE_BATCH):
-            part = chunks[start:start + WRITE_BATCH]
+        size, pause = _test_pause()
+        for start in range(0, len(chunks), size):
+            part = chunks[start:start + size]
             self.collection.upsert(
                 ids=[c.id for c in part],
-                embeddings=vectors[start:start + WRITE_BATCH],
+                embeddings=vectors[start:start + size],
                 documents=[c.text for c in part],
                 metadatas=[c.metadata for c in part],
             )
+            if pause and start == 0 and len(chunks) > size:
+                print("TOOLKIT_TEST_PAUSED", file=sys.stderr, flush=True)
+                time.sleep(pause)
+
+    def _mark(self, ids: list[str], **values) -> None:
+        """Change metadata fields of stored passages (e.g. complete=True once a whole document is written)."""
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = self.collection.get(ids=ids[start:start + WRITE_BATCH], include=["metadatas"])
+            metas = [{**(meta or {}), **values} for meta in batch["metadatas"]]
+            self.collection.update(ids=batch["ids"], metadatas=metas)
 
     def _delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), WRITE_BATCH):
@@ -345,16 +474,83 @@ class Retriever:
                 progress(done, len(units), what)
         return vectors
 
+    # recovery and checks ----------------------------------------------------------------------------------
+
+    def _orphans(self) -> list[Path]:
+        """Folders under uploads/ that no visible document owns (left by a crash, or by a failed write)."""
+        root = self.settings.uploads_dir
+        owned = {p.meta.get("source_id") for p in self._passages.values()}
+        return [d for d in root.iterdir() if d.is_dir() and d.name not in owned] if root.is_dir() else []
+
+    def _recover(self) -> None:
+        """Roll back documents a crash left half-written, and remove orphan upload folders. Holding the lock
+        proves no live writer is still at work on them."""
+        if not (self._state.pending or self._orphans()):
+            return
+        try:
+            with self._writing():
+                self._roll_back(self._state.pending)
+                self._reload()
+                for folder in self._orphans():
+                    shutil.rmtree(folder, ignore_errors=True)
+        except KnowledgeError:
+            pass  # read-only folder: the half-written document stays hidden, the rest stays readable
+
+    def _roll_back(self, source_ids: set[str]) -> None:
+        for source_id in source_ids:
+            self._delete(self.collection.get(where={"source_id": source_id}, include=[])["ids"])
+            shutil.rmtree(self.settings.uploads_dir / source_id, ignore_errors=True)
+
+    def check(self, repair: bool = True) -> CheckReport:
+        """Find passages whose vector is missing or unreadable (e.g. lost when two processes wrote without a
+        lock) and, with `repair`, embed them again from their stored text."""
+        started = time.perf_counter()
+        self._sync()
+        with self._lock, self.guard.writing():  # no write, no new generation, unless something is repaired
+            ids = self.collection.get(include=[])["ids"]
+            report = CheckReport(passages=len(ids))
+            for start in range(0, len(ids), WRITE_BATCH):
+                report.unreadable += self._unreadable(ids[start:start + WRITE_BATCH])
+            if repair and report.unreadable:
+                with self._writing():
+                    report.repaired = self._re_embed(report.unreadable)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _unreadable(self, ids: list[str]) -> list[str]:
+        """The ids among `ids` whose vector cannot be read; halves the batch on an error to find them."""
+        try:
+            vectors = self.collection.get(ids=ids, include=["embeddings"])["embeddings"]
+        except Exception:  # noqa: BLE001 - Chroma reports a lost vector as an internal error
+            if len(ids) == 1:
+                return ids
+            middle = len(ids) // 2
+            return self._unreadable(ids[:middle]) + self._unreadable(ids[middle:])
+        return [pid for pid, vector in zip(ids, vectors, strict=True) if vector is None or len(vector) == 0]
+
+    def _re_embed(self, ids: list[str]) -> int:
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = self.collection.get(ids=ids[start:start + WRITE_BATCH], include=["documents", "metadatas"])
+            chunks = [Chunk(pid, text or "", (meta or {}).get("title", ""), dict(meta or {}))
+                      for pid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"], strict=True)]
+            self._write(chunks, self.embeddings.embed_documents([c.index_text for c in chunks]))
+        self._reload()
+        return len(ids)
+
     # knowledge cards --------------------------------------------------------------------------------------
 
     def _indexed_cards(self) -> dict[tuple[str, str], tuple[str, list[str]]]:
-        """(lang, card id) -> (card hash, passage ids) for the cards in the store."""
+        """(lang, card id) -> (card hash, passage ids) for the cards in the store. A card missing some of its
+        passages (an indexing run killed mid-write) gets an empty hash, so it counts as changed."""
         cards: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        parts: dict[tuple[str, str], int] = {}
         for p in self._passages.values():
             if p.meta.get("origin") == "knowledge":
                 key = (p.lang, p.meta["card_id"])
                 cards.setdefault(key, (p.meta.get("card_hash", ""), []))[1].append(p.id)
-        return cards
+                parts[key] = int(p.meta.get("parts", 0))
+        return {key: ("", ids) if parts[key] and len(ids) != parts[key] else (digest, ids)
+                for key, (digest, ids) in cards.items()}
 
     def _plan(self):
         cards, problems = read_cards(self.knowledge_dir)
@@ -366,13 +562,14 @@ class Retriever:
 
     def needs_indexing(self) -> bool:
         """Whether any card was added, changed or removed since the last indexing."""
+        self._sync()
         _, _, _, changed, removed = self._plan()
         return bool(changed or removed)
 
     def index_knowledge(self, progress: Progress | None = None) -> IndexReport:
         """Bring the store in line with knowledge/: embed new or changed cards, delete removed ones."""
         started, before = time.perf_counter(), self.embedded_count
-        with self._lock:
+        with self._writing():
             cards, problems, indexed, changed, removed = self._plan()
             report = IndexReport(unchanged=len(cards) - len(changed), removed=len(removed), problems=problems)
             chunks = [chunk for card in changed for chunk in card_chunks(card)]
@@ -397,56 +594,99 @@ class Retriever:
 
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
                lang: str | None = None) -> list[IngestResult]:
-        """Add user documents. Each file is checked on its own; a bad file changes nothing in the store."""
+        """Add user documents. Each file is checked on its own; a bad file changes nothing in the store.
+        The lexical index is rebuilt once for the whole batch, not once per file."""
         limit = self.settings.max_upload_mb
-        return [self._ingest_one(p.name, str(p), partial(check_file, p, limit), progress, lang)
-                for p in map(Path, paths)]
+        added: dict[str, list[Chunk]] = {}  # source id -> its passages, for duplicates within the batch
+        try:
+            return [self._ingest_one(p.name, str(p), partial(check_file, p, limit), progress, lang, added)
+                    for p in map(Path, paths)]
+        finally:
+            self._merge(added)
 
     def ingest_data(self, name: str, data: bytes, progress: Progress | None = None,
                     lang: str | None = None) -> IngestResult:
         """Add one document received as bytes (e.g. a file uploaded in the app), under its file name."""
         name = Path(name).name
         read = partial(check_data, name, data, self.settings.max_upload_mb)
-        return self._ingest_one(name, name, read, progress, lang)
+        added: dict[str, list[Chunk]] = {}
+        try:
+            return self._ingest_one(name, name, read, progress, lang, added)
+        finally:
+            self._merge(added)
+
+    def _merge(self, added: dict[str, list[Chunk]]) -> None:
+        """Make documents this process just wrote searchable without reading the whole store back: the new
+        passages join the current state and the lexical index is rebuilt once (unchanged passages keep their
+        stemming). If another process wrote meanwhile, the next search re-reads everything anyway."""
+        if not added:
+            return
+        with self._lock:
+            passages = dict(self._state.passages)
+            for chunks in added.values():
+                passages.update((c.id, Stored(c.id, c.text, {**c.metadata, "complete": True})) for c in chunks)
+            lexical = LexicalIndex(passages, self._stems)
+            self._state = _State(passages, lexical, _group_langs(passages), self._state.pending)
 
     def _ingest_one(self, name: str, origin: str, read: Callable[[], bytes], progress: Progress | None,
-                    lang: str | None) -> IngestResult:
+                    lang: str | None, added: dict[str, str]) -> IngestResult:
         _ = translator(lang)
+        shown = safe_name(name)
         try:
             data = read()
+            self._sync()
             source_id = _source_id(data)
-            existing = self._source_name(source_id)
+            existing = added[source_id][0].metadata["source"] if source_id in added else self._source_name(source_id)
             if existing:
-                msg = _("{name}: already added (same content as {existing}).", name=name, existing=existing)
-                return IngestResult(path=origin, name=name, status="duplicate", message=msg, source_id=source_id)
-            text = extract_text(name, data)
-            return self._add_document(name, origin, data, text, source_id, progress, _)
-        except UploadError as error:
-            return IngestResult(path=origin, name=name, status="error", message=error.message(lang))
-        except OSError:
-            msg = _("{name}: the file does not exist or cannot be read.", name=name)
-            return IngestResult(path=origin, name=name, status="error", message=msg)
+                msg = _("{name}: already added (same content as {existing}).", name=shown,
+                        existing=safe_name(existing))
+                return IngestResult(path=origin, name=shown, status="duplicate", message=msg, source_id=source_id)
+            text = extract_text(name, data, Limits.from_settings(self.settings))
+            result, added[source_id] = self._add_document(name, origin, data, text, source_id, progress, _)
+            return result
+        except KnowledgeError as error:
+            return IngestResult(path=origin, name=shown, status="error", message=error.message(lang))
+        except (OSError, ValueError):  # ValueError: a path the OS cannot represent (e.g. an embedded NUL)
+            msg = _("{name}: the file does not exist or cannot be read.", name=shown)
+            return IngestResult(path=origin, name=shown, status="error", message=msg)
 
     def _add_document(self, name: str, origin: str, data: bytes, text: str, source_id: str,
-                      progress: Progress | None, _) -> IngestResult:
-        stored = self.settings.uploads_dir / source_id / name
+                      progress: Progress | None, _) -> tuple[IngestResult, list[Chunk]]:
+        shown = safe_name(name)
+        stored = self.settings.uploads_dir / source_id / _storable(name)
         added = datetime.now().isoformat(timespec="seconds")
-        chunks = upload_chunks(name, text, source_id, str(stored), added)
-        vectors = self._embed(chunks, progress, name, lambda c: c.id)
-        with self._lock:
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            stored.write_bytes(data)
+        chunks = upload_chunks(shown, text, source_id, str(stored), added)
+        if len(chunks) > self.settings.max_passages:  # before embedding: the costly part
+            raise UploadError("{name}: the document would add {n} passages; the limit is {limit}. Split it and "
+                              "add the parts one by one.", name=shown, n=f"{len(chunks):,}",
+                              limit=f"{self.settings.max_passages:,}")
+        vectors = self._embed(chunks, progress, shown, lambda c: c.id)
+        with self._writing():
             try:
-                self._write(chunks, vectors)
+                self._write(chunks, vectors)  # marked complete=False: invisible until the last step
+                stored.parent.mkdir(parents=True, exist_ok=True)
+                stored.write_bytes(data)
+                self._mark([c.id for c in chunks], complete=True)
             except Exception:
-                shutil.rmtree(stored.parent, ignore_errors=True)
-                self._delete([c.id for c in chunks])
+                self._undo(source_id)
                 raise
-            self._reload()
+        flagged = sum(bool(c.metadata["flagged"]) for c in chunks)
         langs = sorted({c.metadata["lang"] for c in chunks})
-        msg = _("{name}: added ({n} passages).", name=name, n=len(chunks))
-        return IngestResult(path=origin, name=name, status="ok", message=msg, source_id=source_id,
-                            chunks=len(chunks), lang=",".join(langs))
+        msg = _("{name}: added ({n} passages).", name=shown, n=len(chunks))
+        if flagged:
+            msg += " " + _("{n} passages read like instructions to an AI model; they are left out of search until "
+                           "you confirm the document.", n=flagged)
+        return IngestResult(path=origin, name=shown, status="ok", message=msg, source_id=source_id,
+                            chunks=len(chunks), lang=",".join(langs), flagged=flagged), chunks
+
+    def _undo(self, source_id: str) -> None:
+        """Best effort after a failed write; what cannot be undone now stays incomplete (hidden) and is rolled
+        back at the next open."""
+        try:
+            with storage_errors():
+                self._roll_back({source_id})
+        except Exception:  # noqa: BLE001 - the write's own error is the one to report
+            pass
 
     def _source_name(self, source_id: str) -> str:
         for p in self._passages.values():
@@ -455,7 +695,8 @@ class Retriever:
         return ""
 
     def sources(self) -> list[SourceInfo]:
-        """The knowledge base per language, then each user document."""
+        """The knowledge base per language, then each user document (only complete ones)."""
+        self._sync()
         groups: dict[str, list[Stored]] = {}
         for p in self._passages.values():
             groups.setdefault(p.meta.get("source_id", ""), []).append(p)
@@ -464,7 +705,7 @@ class Retriever:
 
     def remove(self, source_id: str) -> bool:
         """Remove a user document (its passages and stored copy). The knowledge base cannot be removed."""
-        with self._lock:
+        with self._writing():
             ids = [p.id for p in self._passages.values()
                    if p.meta.get("source_id") == source_id and p.meta.get("origin") == "upload"]
             if not ids:
@@ -474,19 +715,34 @@ class Retriever:
             self._reload()
         return True
 
+    def confirm_source(self, source_id: str) -> bool:
+        """The user read a document whose passages were flagged as instructions to a model and trusts it:
+        search includes them from now on. False when there is no such user document."""
+        with self._writing():
+            ids = [p.id for p in self._passages.values()
+                   if p.meta.get("source_id") == source_id and p.meta.get("origin") == "upload"]
+            if not ids:
+                return False
+            self._mark(ids, confirmed=True)
+            self._reload()
+        return True
+
     # search -----------------------------------------------------------------------------------------------
 
     def search(self, query: str, lang: str | None = None, k: int = 5, mode: str = "fused") -> list[Hit]:
-        """The `k` best passages for `query`, preferring the reader's language `lang`.
+        """The `k` best passages for `query`, preferring the reader's language `lang`. Passages flagged as
+        instructions to a model are left out unless the user confirmed their document.
 
         mode: "fused" (dense and lexical scores combined), "dense" or "lexical".
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         query = " ".join((query or "").split())
+        self._sync()
         state = self._state
         if not query or not state.passages or k <= 0:
             return []
+        searchable = state.searchable
         lists = []
         if mode in ("fused", "dense"):
             weight = DENSE_WEIGHT if mode == "fused" else 1.0
@@ -494,14 +750,24 @@ class Retriever:
         if mode in ("fused", "lexical"):
             weight = 1.0 - DENSE_WEIGHT if mode == "fused" else 1.0
             lists.append(Scored(weight, state.lexical.search(query, CANDIDATES), from_zero=True))
+        lists = [Scored(s.weight, [(pid, v) for pid, v in s.items if pid in searchable], s.from_zero)
+                 for s in lists]
         return fuse(lists, state.passages, lang, k, state.group_langs)
 
     def _dense(self, query: str, total: int) -> list[tuple[str, float]]:
         """(passage id, cosine similarity), best first."""
         vector = self.embeddings.embed_query(query)
-        result = self.collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, total),
-                                       include=["distances"])
+        try:
+            result = self._query(vector, total)
+        except Exception:  # noqa: BLE001 - another thread just swapped the client after another process wrote
+            with self._lock:
+                self.collection = _open_collection(self.settings, self.embeddings)
+            result = self._query(vector, total)
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def _query(self, vector: list[float], total: int) -> dict:
+        return self.collection.query(query_embeddings=[vector], n_results=min(CANDIDATES, total),
+                                     include=["distances"])
 
     def card_text(self, card_id: str, lang: str) -> str | None:
         """A card's full text in `lang` (falling back to English), or a document's passages joined."""
@@ -510,9 +776,28 @@ class Retriever:
             for card in cards:
                 if card.lang == wanted:
                     return card.body
+        self._sync()
         parts = sorted((p for p in self._passages.values() if p.meta.get("source_id") == card_id),
                        key=lambda p: p.meta.get("chunk", 0))
         return "\n\n".join(p.text for p in parts) or None
+
+
+def _test_pause() -> tuple[int, float]:
+    raw = os.environ.get(TEST_WRITE_PAUSE, "")
+    if not raw:
+        return WRITE_BATCH, 0.0
+    size, seconds = raw.split(",")
+    return int(size), float(seconds)
+
+
+def _storable(name: str) -> str:
+    """The name the copy under uploads/ gets: control characters replaced, and short enough in bytes for the
+    file system (255 characters of Swedish or Dutch can be more than 255 bytes)."""
+    clean = "".join("_" if ord(c) < 32 or ord(c) == 127 else c for c in name)
+    suffix = Path(clean).suffix
+    while len(clean.encode("utf-8")) > 200:
+        clean = clean[:-len(suffix) - 1] + suffix
+    return clean
 
 
 # --- fusion ----------------------------------------------------------------------------------------------
@@ -604,7 +889,8 @@ def _to_hit(p: Stored, score: float) -> Hit:
     return Hit(id=p.id, card_id=meta["card_id"], text=p.text, title=meta.get("title", ""),
                source=meta.get("source", ""), year=meta.get("year") or None, lang=p.lang,
                kind=meta.get("kind", "guidance"), topics=topics, claim=meta.get("claim", ""),
-               origin=meta.get("origin", "knowledge"), score=round(score, 4))
+               origin=meta.get("origin", "knowledge"), score=round(score, 4),
+               flagged=bool(meta.get("flagged")))
 
 
 def _source_id(data: bytes) -> str:
@@ -622,4 +908,6 @@ def _source_info(source_id: str, items: list[Stored]) -> SourceInfo:
         return SourceInfo(source_id=source_id, title=f"Knowledge base ({langs[0]})", origin="knowledge",
                           langs=langs, chunks=len(items), items=len(cards))
     return SourceInfo(source_id=source_id, title=first.get("source", source_id), origin="upload", langs=langs,
-                      chunks=len(items), path=first.get("path", ""), added=first.get("added", ""))
+                      chunks=len(items), path=first.get("path", ""), added=first.get("added", ""),
+                      flagged=sum(bool(p.meta.get("flagged")) for p in items),
+                      confirmed=bool(first.get("confirmed")))

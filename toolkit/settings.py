@@ -41,6 +41,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOOLKIT_MAX_UPLOAD_MB", "20", "Largest document a user may add, in megabytes."),
     Setting("TOOLKIT_MIN_GROUP", "5", "Survey results: fewest people behind any figure shown, 3 to 10."),
     Setting("TOOLKIT_MIN_COMMENTS", "10", "Survey results: fewest people who wrote a comment before comments are shown."),
+    Setting("TOOLKIT_MAX_EXPANDED_MB", "50", "Largest uncompressed size of a .docx (read from its zip directory), in megabytes."),
+    Setting("TOOLKIT_MAX_COMPRESSION_RATIO", "100", "Highest compression ratio of any part over 1 MB in a .docx (a decompression bomb is higher)."),
+    Setting("TOOLKIT_MAX_PDF_PAGES", "500", "Most pages a PDF may have."),
+    Setting("TOOLKIT_MAX_CHARS", "2000000", "Most characters of text taken from one document (checked while reading)."),
+    Setting("TOOLKIT_MAX_PASSAGES", "2000", "Most passages one document may add to the index."),
 )
 
 
@@ -63,6 +68,11 @@ class Settings:
     max_upload_mb: float = 20.0
     min_group: int = 5  # survey results: see toolkit.results.privacy
     min_comments: int = 10
+    max_expanded_mb: float = 50.0
+    max_compression_ratio: float = 100.0
+    max_pdf_pages: int = 500
+    max_chars: int = 2_000_000
+    max_passages: int = 2_000
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -88,6 +98,11 @@ class Settings:
             max_upload_mb=_number(env, "TOOLKIT_MAX_UPLOAD_MB", 20.0),
             min_group=_whole(env, "TOOLKIT_MIN_GROUP", 5, *MIN_GROUP_RANGE),
             min_comments=_whole(env, "TOOLKIT_MIN_COMMENTS", 10, *MIN_COMMENTS_RANGE),
+            max_expanded_mb=_number(env, "TOOLKIT_MAX_EXPANDED_MB", 50.0),
+            max_compression_ratio=_number(env, "TOOLKIT_MAX_COMPRESSION_RATIO", 100.0),
+            max_pdf_pages=int(_number(env, "TOOLKIT_MAX_PDF_PAGES", 500)),
+            max_chars=int(_number(env, "TOOLKIT_MAX_CHARS", 2_000_000)),
+            max_passages=int(_number(env, "TOOLKIT_MAX_PASSAGES", 2_000)),
         )
 
     def with_(self, **changes) -> Settings:

@@ -14,11 +14,18 @@ from toolkit.models import LANGS
 
 def _configure_index(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that every passage has a readable vector, and repair those that do not")
 
 
 def _run_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     retriever = open_retriever()
+    check = retriever.check(repair=True)  # `index` always checks: a lost vector does not change a card's hash
+    if not args.quiet or check.unreadable:
+        print(f"Check: {check.summary()}", file=sys.stderr if check.unreadable else sys.stdout)
+    if args.check:
+        return EXIT_OK
     report = retriever.index_knowledge(None if args.quiet else ProgressPrinter("Indexing"))
     if not args.quiet:
         for card in report.cards[:20]:
