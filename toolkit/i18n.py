@@ -74,3 +74,17 @@ def format_number(value: float, lang: str) -> str:
 
 def locale(lang: str) -> Locale:
     return Locale.parse(LOCALES[normalise_lang(lang)])
+
+
+class LocalisedError(Exception):
+    """An error whose message is an English msgid with `{placeholders}`, translated when shown: the CLI prints
+    `str(error)` (English), the app shows `error.message(lang)`. Each room subclasses it (knowledge, results)."""
+
+    def __init__(self, msgid: str, **values) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid = msgid
+        self.values = values
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in the user's language (en, nl or sv)."""
+        return translator(lang)(self.msgid, **self.values)

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from toolkit.cards import Card, parse_card
 from toolkit.embeddings import content_hash
-from toolkit.i18n import translator
+from toolkit.i18n import LocalisedError
 from toolkit.language import detect_language
 from toolkit.models import LANGS
 from toolkit.settings import TEMPLATES_DIR
@@ -38,17 +38,8 @@ ASKS_PART = "asks"  # metadata "part" of the passage that holds a card's `asks` 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-ZÅÄÖÉÈÜ0-9•-])")
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(LocalisedError):
     """The knowledge base cannot do what was asked; the message is an English msgid, translated on demand."""
-
-    def __init__(self, msgid: str, **values) -> None:
-        super().__init__(msgid.format(**values))
-        self.msgid = msgid
-        self.values = values
-
-    def message(self, lang: str | None = None) -> str:
-        """The message in the user's language."""
-        return translator(lang)(self.msgid, **self.values)
 
 
 class UploadError(KnowledgeError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.i18n import translator
+from toolkit.i18n import LocalisedError
 
 
 def _(msgid: str) -> str:
@@ -10,17 +10,8 @@ def _(msgid: str) -> str:
     return msgid
 
 
-class ResultsError(Exception):
+class ResultsError(LocalisedError):
     """A file that cannot be read or used. `msgid` is English with `{placeholders}`; `values` fill them."""
-
-    def __init__(self, msgid: str, **values) -> None:
-        super().__init__(msgid.format(**values))
-        self.msgid = msgid
-        self.values = values
-
-    def message(self, lang: str | None = None) -> str:
-        """The message in the user's language (en, nl or sv)."""
-        return translator(lang)(self.msgid, **self.values)
 
 
 # Every message a results file can earn, in one place so translators see them together.

@@ -19,6 +19,7 @@ from docx.shared import Emu, Pt
 
 from toolkit.cards import get_card
 from toolkit.export import REFERENCE_PATH, load_reference
+from toolkit.export.wordxml import set_language
 from toolkit.i18n import LOCALES, WORD_LANG, normalise_lang
 from toolkit.results import charts
 from toolkit.results.charts import percent, signed, wave_label
@@ -55,29 +56,10 @@ def _open(reference: bytes | None, lang: str) -> DocxDocument:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    _set_default_language(doc, WORD_LANG[lang])
+    set_language(doc, WORD_LANG[lang])
     return doc
 
 
-def _set_default_language(doc: DocxDocument, tag: str) -> None:
-    """Proofing language of the whole document: Word checks Dutch text as Dutch."""
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        return
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    lang_el = rpr.find(qn("w:lang"))
-    if lang_el is None:
-        lang_el = OxmlElement("w:lang")
-        rpr.append(lang_el)
-    lang_el.set(qn("w:val"), tag)
 
 
 class _Report:
