@@ -578,14 +578,16 @@ def fallback_notice(reason: str | LLMError, lang: str, seconds: float | None = N
 
     `reason` is an `LLMError` (preferred: it carries the time limit) or a reason code from `toolkit.llm.REASONS`.
     `what` is "draft" or "answer"."""
+    wait = None
     if isinstance(reason, LLMError):
         seconds = getattr(reason, "seconds", None) if seconds is None else seconds
+        wait = getattr(reason, "retry_after", None)
         reason = reason.reason
     _ = translator(lang)
     if reason == "timeout" and not seconds:
         first = _("The language model did not answer in time.")
     else:
-        first = reason_sentence(reason, lang, seconds)
+        first = reason_sentence(reason, lang, seconds, retry_after=wait)
     second = (_("This answer was written by the offline composer.") if what == "answer"
               else _("This draft was written by the offline composer."))
     return f"{first} {second}"
