@@ -12,15 +12,18 @@ import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel
 
 from toolkit.cards import Card, parse_card
 from toolkit.embeddings import content_hash
 from toolkit.i18n import translator
 from toolkit.language import detect_language
+from toolkit.settings import TEMPLATES_DIR
 from toolkit.text import clean_text, one_line
 
 SUPPORTED = (".md", ".txt", ".pdf", ".docx")
@@ -303,6 +306,23 @@ def _strip_markdown(text: str) -> str:
 def chunk_language(text: str, fallback: str) -> str:
     """The passage's language (nl, sv or en), or the document's when the passage is unclear."""
     return detect_language(text) or fallback
+
+
+@cache
+def _instruction_patterns() -> tuple[re.Pattern, ...]:
+    patterns = []
+    for lang in LANGS:
+        path = TEMPLATES_DIR / lang / "instructions.yaml"
+        for pattern in yaml.safe_load(path.read_text(encoding="utf-8"))["patterns"]:
+            patterns.append(re.compile(pattern, re.IGNORECASE | re.DOTALL))
+    return tuple(patterns)
+
+
+def reads_like_instructions(text: str) -> bool:
+    """Whether a passage tries to instruct an AI model ("Ignore all previous instructions…"), in any of our
+    languages: an upload may mix them. The phrases live in templates/{lang}/instructions.yaml."""
+    flat = " ".join(text.split())
+    return any(pattern.search(flat) for pattern in _instruction_patterns())
 
 
 def upload_chunks(name: str, text: str, source_id: str, path: str, added: str) -> list[Chunk]:

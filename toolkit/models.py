@@ -33,6 +33,7 @@ class Hit(BaseModel):
     claim: str = ""  # for fact cards: one reader-ready sentence stating the figure with its source
     origin: Literal["knowledge", "upload"] = "knowledge"
     score: float = 0.0
+    flagged: bool = False  # an uploaded passage that reads like instructions to a model, confirmed by the user
 
 
 class Citation(BaseModel):
@@ -106,6 +107,7 @@ class Finding(BaseModel):
     where: str = ""  # section key, question key or a short quote
     fix: str = ""
     score: float | None = None  # e.g. the readability score
+    needs_confirmation: bool = False  # e.g. a figure only the user's own document states: the user must confirm it
 
 
 # `register` (the form of address) shadows ABCMeta.register, which no one calls on a model: silence that warning.
