@@ -19,7 +19,8 @@ server without structured output does; plain requests are answered; ``"plain_onl
 ``Retry-After`` of ``retry_after`` seconds, or none when that is empty), ``"bad_gateway"`` (HTTP 502 with an
 HTML page, as a proxy in front of the model sends), ``"truncated"`` (a well-formed answer whose content is the
 first half of the queued text) or ``"cut"`` (half of the response, then the connection closes: half an SSE or
-NDJSON stream for a streamed request, half the promised body otherwise).
+NDJSON stream for a streamed request, half the promised body otherwise) or ``"trickle"`` (the answer after
+``delay`` seconds of one blank every half second, so no read time-out of the client ever fires).
 In every mode, ``{key}`` in a queued text becomes the key the client sent: a careless proxy that echoes it.
 
 Structured output: an OpenAI request with ``tools`` or an Anthropic one with ``tools`` is answered with a call
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+TRICKLE_SECONDS = 0.5
 CHAT_PATHS = ("/v1/chat/completions", "/api/chat", "/v1/messages")
 AZURE_CHAT = "/chat/completions"  # Azure OpenAI: /openai/deployments/{deployment}/chat/completions
 
@@ -154,6 +156,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server_state.mode == "cut" and status == 200:
             self._cut(status, body, content_type, stream=content_type != "application/json")
             return
+        if self.server_state.mode == "trickle" and status == 200:
+            self._trickle(status, body, content_type)
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -198,6 +203,25 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         self.close_connection = True
         self.connection.shutdown(2)  # SHUT_RDWR: the client sees the end at once
+
+    def _trickle(self, status: int, body: bytes, content_type: str) -> None:
+        """The answer, after `delay` seconds of one space every half second (JSON allows leading blanks): a
+        server that is never silent long enough for a client's read time-out to fire (mode "trickle")."""
+        state = self.server_state
+        spaces = max(1, int(state.delay / TRICKLE_SECONDS))
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(spaces + len(body)))
+            self.end_headers()
+            for _ in range(spaces):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                if state._stop.wait(TRICKLE_SECONDS):
+                    break
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def _key(self) -> str:
         token = self.headers.get("x-api-key") or self.headers.get("api-key") or self.headers.get("Authorization", "")

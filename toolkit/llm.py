@@ -222,8 +222,11 @@ def structured_method(model: Any) -> str | None:
 
 
 def structured_output(model: Any, schema: type[BaseModel]) -> Any:
-    """`model.with_structured_output(schema)` in the mode `structured_method` names, the raw reply included
-    (`{"raw", "parsed", "parsing_error"}`), or None when the model has no such mode.
+    """`model.with_structured_output(schema)` in the mode `structured_method` names, or None when the model has
+    no such mode. It is a sequence of the model bound to the schema (`.first`) and the parser (`.steps[1:]`):
+    the writer runs the two itself, so it keeps the raw reply without LangChain's `include_raw`, whose parallel
+    step runs in a thread pool the interpreter joins at exit (a CLI run then waited for a stuck call long after
+    its time-out).
 
     OpenAI's strict mode cannot express what the pydantic schema says (defaults, string lengths), so OpenAI and
     Azure get the same schema as JSON, not strict, and the caller validates the parsed dict with the model."""
@@ -234,7 +237,7 @@ def structured_output(model: Any, schema: type[BaseModel]) -> Any:
     if method == "json_schema" and type(model).__name__ in ("ChatOpenAI", "AzureChatOpenAI"):
         target = {"name": schema.__name__, "description": (schema.__doc__ or schema.__name__).strip(),
                   "schema": schema.model_json_schema(), "strict": False}
-    return model.with_structured_output(target, method=method, include_raw=True)
+    return model.with_structured_output(target, method=method)
 
 
 _STRUCTURED_WORDS = ("response_format", "json_schema", "schema", "tool", "function", "format")

@@ -506,15 +506,20 @@ class _Rejected(LLMError):
 def _structured(runnable, messages: list, schema: type[BaseModel], read) -> BaseModel:
     """Ask with the provider's structured output; a reply that ignores it is read like a prompt-JSON one."""
     try:
-        out = runnable.invoke(messages)
+        raw = runnable.first.invoke(messages)
     except Exception as exc:
         if rejects_structured_output(exc):
             raise _Rejected(f"{type(exc).__name__}: {exc}") from None
         raise
-    parsed = out["parsed"]
+    parsed: Any = raw
+    try:
+        for step in runnable.steps[1:]:
+            parsed = step.invoke(parsed)
+    except Exception:  # noqa: BLE001 - the parser could not read it: read the raw reply below
+        parsed = None
     if isinstance(parsed, schema):
         parsed = parsed.model_dump()  # validated again by `read`, which scrubs secrets first
-    return read(parsed if isinstance(parsed, dict) else _reply_data(out["raw"]))
+    return read(parsed if isinstance(parsed, dict) else _reply_data(raw))
 
 
 def _ask(chat_model, messages: list, timeout: float, schema: type[BaseModel], read) -> Any:
