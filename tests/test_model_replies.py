@@ -42,7 +42,7 @@ def retriever() -> FakeRetriever:
 
 def echoing_story(retriever, lang: str = "en") -> str:
     """A valid story reply for the composer's sections, each paragraph echoing the key as a careless proxy does."""
-    base = drafting.compose("story", sample_brief(lang), lang, retriever)
+    base = drafting.draft("story", sample_brief(lang), lang=lang, retriever=retriever)  # the composer's
     sections = [{"key": s.key, "paragraphs": [
         f"Your key is {{key}}. Header: Authorization: Bearer {BEARER}. Also {LOOKALIKE} and api_key={{key}}."],
         "sources": []} for s in base.sections]
