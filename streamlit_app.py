@@ -27,6 +27,9 @@ with st.sidebar:
                  key=state.UI_LANG, on_change=_language_changed)
 
 _ = state.tr()
+unreachable = resources.search_unavailable(state.settings())
+if unreachable is not None:  # say so on every page; the workspace (projects, briefs, drafts) still opens
+    st.sidebar.warning(resources.unavailable_message(unreachable, _), icon=":material/cloud_off:")
 pages = {
     "": [
         st.Page("ui/pages/rollout.py", title=_("Rollout"), icon=":material/rocket_launch:", default=True),

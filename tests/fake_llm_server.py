@@ -14,7 +14,14 @@ is ``"ok"`` (answer the queued text, or ``default_reply``), ``"slow"`` (sleep ``
 ``"malformed"`` (a body that is not JSON), ``"error"`` (HTTP 500), ``"auth"`` (HTTP 401, echoing the key
 the client sent, as a careless server might, so tests can prove our messages and logs scrub it) or
 ``"plain_only"`` (HTTP 400 naming the parameter for a request with ``response_format`` or ``tools``, as a
-server without structured output does; plain requests are answered).
+server without structured output does; plain requests are answered; ``"plain_only_slow"`` answers those after
+``delay`` seconds), ``"rate_limit"`` (HTTP 429 with a
+``Retry-After`` of ``retry_after`` seconds, or none when that is empty), ``"bad_gateway"`` (HTTP 502 with an
+HTML page, as a proxy in front of the model sends), ``"truncated"`` (a well-formed answer whose content is the
+first half of the queued text) or ``"cut"`` (half of the response, then the connection closes: half an SSE or
+NDJSON stream for a streamed request, half the promised body otherwise) or ``"trickle"`` (the answer after
+``delay`` seconds of one blank every half second, so no read time-out of the client ever fires).
+In every mode, ``{key}`` in a queued text becomes the key the client sent: a careless proxy that echoes it.
 
 Structured output: an OpenAI request with ``tools`` or an Anthropic one with ``tools`` is answered with a call
 of the first tool, its arguments the queued text, when that text is a JSON object (a model that ignores the
@@ -35,6 +42,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+TRICKLE_SECONDS = 0.5
 CHAT_PATHS = ("/v1/chat/completions", "/api/chat", "/v1/messages")
 AZURE_CHAT = "/chat/completions"  # Azure OpenAI: /openai/deployments/{deployment}/chat/completions
 
@@ -69,6 +77,7 @@ class FakeLLMServer:
 
     mode: str = "ok"
     delay: float = 5.0
+    retry_after: str = "7"
     default_reply: str = "OK"
     model: str = "fake-model"
     requests: list[Request] = field(default_factory=list)
@@ -144,6 +153,12 @@ class _Handler(BaseHTTPRequestHandler):
             return raw.decode("utf-8", "replace")
 
     def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        if self.server_state.mode == "cut" and status == 200:
+            self._cut(status, body, content_type, stream=content_type != "application/json")
+            return
+        if self.server_state.mode == "trickle" and status == 200:
+            self._trickle(status, body, content_type)
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -155,6 +170,62 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode())
+
+    def _rate_limited(self, anthropic: bool) -> None:
+        error = ({"type": "error", "error": {"type": "rate_limit_error", "message": "rate limited (scripted)"}}
+                 if anthropic else {"error": {"message": "Rate limit reached (scripted)", "type": "requests",
+                                              "code": "rate_limit_exceeded"}})
+        body = json.dumps(error).encode()
+        try:
+            self.send_response(429)
+            self.send_header("Content-Type", "application/json")
+            if self.server_state.retry_after:
+                self.send_header("Retry-After", self.server_state.retry_after)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _cut(self, status: int, body: bytes, content_type: str, stream: bool) -> None:
+        """Half of a response, then the connection closes (mode "cut")."""
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            if stream:  # a stream has no length: it simply stops
+                self.send_header("Connection", "close")
+            else:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+        self.connection.shutdown(2)  # SHUT_RDWR: the client sees the end at once
+
+    def _trickle(self, status: int, body: bytes, content_type: str) -> None:
+        """The answer, after `delay` seconds of one space every half second (JSON allows leading blanks): a
+        server that is never silent long enough for a client's read time-out to fire (mode "trickle")."""
+        state = self.server_state
+        spaces = max(1, int(state.delay / TRICKLE_SECONDS))
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(spaces + len(body)))
+            self.end_headers()
+            for _ in range(spaces):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                if state._stop.wait(TRICKLE_SECONDS):
+                    break
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _key(self) -> str:
+        token = self.headers.get("x-api-key") or self.headers.get("api-key") or self.headers.get("Authorization", "")
+        return token.removeprefix("Bearer ")
 
     def _scripted_failure(self, path: str, body: Any = None) -> bool:
         """Apply the server's mode; True when the response has been sent already."""
@@ -185,8 +256,16 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "malformed":
             self._send(200, b"<html>this is not JSON", "application/json")
             return True
-        if mode == "plain_only":
+        if mode == "rate_limit":
+            self._rate_limited(anthropic)
+            return True
+        if mode == "bad_gateway":
+            self._send(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+            return True
+        if mode in ("plain_only", "plain_only_slow"):
             refused = [k for k in ("response_format", "tools") if isinstance(body, dict) and k in body]
+            if not refused and mode == "plain_only_slow":
+                state._stop.wait(state.delay)
             if refused:
                 self._json(400, {"error": {"message": f"'{refused[0]}' is not supported by this server",
                                            "type": "invalid_request_error", "param": refused[0], "code": None}})
@@ -218,7 +297,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self._scripted_failure(path, body):
             return
-        content = self.server_state.next_content()
+        content = self.server_state.next_content().replace("{key}", self._key())
+        if self.server_state.mode == "truncated":
+            content = content[:len(content) // 2]
         wants_stream = isinstance(body, dict) and body.get("stream", path == "/api/chat")
         if path == "/api/chat":
             self._ollama(content, bool(wants_stream), body)

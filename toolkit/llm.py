@@ -19,7 +19,10 @@ import importlib
 import logging
 import os
 import re
+import threading
 import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from toolkit.i18n import format_number, translator
@@ -37,7 +40,8 @@ OLLAMA_CONTEXT = 8192  # tokens; Ollama's default window would cut off the passa
 CONNECTION_TEST_TIMEOUT = 15.0
 ANTHROPIC_MAX_TOKENS = 8192  # Anthropic requires a limit; a long FAQ in JSON needs well over 4k tokens
 
-REASONS = ("timeout", "connection", "auth", "error", "malformed", "invalid", "config")
+REASONS = ("timeout", "connection", "auth", "rate_limit", "incomplete", "error", "malformed", "invalid", "config")
+MAX_RETRY_AFTER = 24 * 3600.0  # seconds; a larger Retry-After is not believed
 
 # Keys configured in this process (explicit arguments), so redact() can scrub them too. Never logged.
 _SECRETS: set[str] = set()
@@ -64,12 +68,17 @@ class LLMConfigError(LLMError):
 
 
 class LLMWriteError(LLMError):
-    """A model call failed. `reason` is one of REASONS; `detail` is redacted, for logs; `seconds` the limit."""
+    """A model call failed. `reason` is one of REASONS; `detail` is redacted, for logs; `seconds` the limit;
+    `retry_after` the seconds a rate-limited server asked us to wait (None when it did not say); `status` the
+    HTTP status of an error reply, when there was one."""
 
-    def __init__(self, reason: str, detail: str = "", seconds: float | None = None):
+    def __init__(self, reason: str, detail: str = "", seconds: float | None = None, *,
+                 retry_after: float | None = None, status: int | None = None):
         self.reason = reason if reason in REASONS else "error"
         self.detail = redact(detail)
         self.seconds = seconds
+        self.retry_after = retry_after
+        self.status = status
         super().__init__(f"{self.reason}: {self.detail}" if self.detail else self.reason)
 
 
@@ -213,8 +222,11 @@ def structured_method(model: Any) -> str | None:
 
 
 def structured_output(model: Any, schema: type[BaseModel]) -> Any:
-    """`model.with_structured_output(schema)` in the mode `structured_method` names, the raw reply included
-    (`{"raw", "parsed", "parsing_error"}`), or None when the model has no such mode.
+    """`model.with_structured_output(schema)` in the mode `structured_method` names, or None when the model has
+    no such mode. It is a sequence of the model bound to the schema (`.first`) and the parser (`.steps[1:]`):
+    the writer runs the two itself, so it keeps the raw reply without LangChain's `include_raw`, whose parallel
+    step runs in a thread pool the interpreter joins at exit (a CLI run then waited for a stuck call long after
+    its time-out).
 
     OpenAI's strict mode cannot express what the pydantic schema says (defaults, string lengths), so OpenAI and
     Azure get the same schema as JSON, not strict, and the caller validates the parsed dict with the model."""
@@ -225,7 +237,7 @@ def structured_output(model: Any, schema: type[BaseModel]) -> Any:
     if method == "json_schema" and type(model).__name__ in ("ChatOpenAI", "AzureChatOpenAI"):
         target = {"name": schema.__name__, "description": (schema.__doc__ or schema.__name__).strip(),
                   "schema": schema.model_json_schema(), "strict": False}
-    return model.with_structured_output(target, method=method, include_raw=True)
+    return model.with_structured_output(target, method=method)
 
 
 _STRUCTURED_WORDS = ("response_format", "json_schema", "schema", "tool", "function", "format")
@@ -241,52 +253,130 @@ def rejects_structured_output(exc: BaseException) -> bool:
 
 # --- calling a model ----------------------------------------------------------------------------------------
 
+def _status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+_INCOMPLETE_WORDS = ("incomplete", "complete message body", "chunked", "premature", "unexpected eof")
+
+
 def classify(exc: BaseException) -> str:
     """Map a provider exception to a reason in REASONS, by class names so no provider package is imported."""
     names = {cls.__name__ for cls in type(exc).__mro__}
-    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    status = _status(exc)
     if isinstance(exc, TimeoutError | concurrent.futures.TimeoutError) or any("Timeout" in n for n in names):
         return "timeout"
     if status in (401, 403) or names & {"AuthenticationError", "PermissionDeniedError"}:
         return "auth"
+    if status == 429 or "RateLimitError" in names:
+        return "rate_limit"
     if isinstance(exc, ConnectionError) or names & {"APIConnectionError", "ConnectError", "ModelConnectionError",
                                                     "NetworkError", "RemoteProtocolError"}:
-        return "connection"
+        return "incomplete" if _broke_off(exc) else "connection"
     if isinstance(exc, ValueError) and not (isinstance(status, int) and status >= 400):  # a body that is not JSON
         return "malformed"
     return "error"
 
 
-def call_with_deadline(func, seconds: float):
-    """Run `func()` in a worker thread and give up after `seconds` (the clients' own time-out is the same)."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-call")
-    future = pool.submit(func)
+def _broke_off(exc: BaseException) -> bool:
+    """Whether a connection error says the answer began and then stopped (the clients wrap httpx's error, so
+    its causes are read too)."""
+    seen: BaseException | None = exc
+    for _depth in range(5):
+        if seen is None:
+            return False
+        if any(word in str(seen).lower() for word in _INCOMPLETE_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """The seconds a rate-limited server asks us to wait (`Retry-After`, in seconds or as an HTTP date, or
+    OpenAI's `retry-after-ms`), or None when the reply does not say."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if not headers:
+        return None
     try:
-        return future.result(timeout=seconds)
-    except concurrent.futures.TimeoutError:
-        raise LLMWriteError("timeout", f"no answer within {seconds:g} s", seconds) from None
-    except LLMError:
-        raise
-    except Exception as exc:
-        raise LLMWriteError(classify(exc), f"{type(exc).__name__}: {exc}", seconds) from None
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # a stuck call ends with its client's own time-out
+        if headers.get("retry-after-ms"):
+            seconds = float(headers["retry-after-ms"]) / 1000
+        elif headers.get("retry-after"):
+            seconds = _seconds_until(str(headers["retry-after"]).strip())
+        else:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds is not None and 0 <= seconds <= MAX_RETRY_AFTER else None
 
 
-def reason_sentence(reason: str, lang: str, seconds: float | None = None) -> str:
-    """One localised sentence saying why the model's text is not used."""
+def _seconds_until(value: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return float(value)
+    when = parsedate_to_datetime(value)  # an HTTP date; raises ValueError when it is none
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def call_with_deadline(func, seconds: float):
+    """Run `func()` in a worker thread and give up after `seconds` (the clients' own time-out is the same).
+
+    The worker is a daemon thread: a call still stuck when the deadline passes ends with its client's own
+    time-out in the background, and neither the caller nor the process's exit waits for it (a thread pool's
+    workers are joined at exit, which made a CLI run with a 4 s limit take 9 s longer)."""
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["value"] = func()
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="llm-call", daemon=True).start()
+    if not done.wait(max(seconds, 0.0)):
+        raise LLMWriteError("timeout", f"no answer within {seconds:g} s", seconds)
+    error = outcome.get("error")
+    if error is None:
+        return outcome["value"]
+    if isinstance(error, LLMError):
+        raise error
+    if not isinstance(error, Exception):
+        raise error
+    raise LLMWriteError(classify(error), f"{type(error).__name__}: {error}", seconds,
+                        retry_after=retry_after(error), status=_status(error)) from None
+
+
+def reason_sentence(reason: str, lang: str, seconds: float | None = None, *, retry_after: float | None = None
+                    ) -> str:
+    """One localised sentence saying why the model's text is not used (with the time limit, or the wait a
+    rate-limited server asked for, when known)."""
     _ = translator(lang)
     if reason == "timeout":
         return _("The language model did not answer in time ({seconds} s).",
                  seconds=format_number(round(seconds or 0, 1), lang))
+    if reason == "rate_limit":
+        if retry_after is not None:
+            return _("The language model is rate limited: too many requests. Try again in {seconds} s.",
+                     seconds=format_number(max(1, round(retry_after)), lang))
+        return _("The language model is rate limited: too many requests. Try again in a moment.")
     messages = {
         "connection": "The language model could not be reached.",
         "auth": "The language model refused the key.",
+        "incomplete": "The language model's answer broke off before it was complete.",
         "malformed": "The language model's answer could not be read.",
         "invalid": "The language model's answer did not fit the document.",
         "config": "The language model is not set up correctly.",
     }
     return _(messages.get(reason, "The language model returned an error."))
+
+
+def error_sentence(exc: LLMWriteError, lang: str) -> str:
+    """`reason_sentence` for a failed call, with everything the error knows."""
+    return reason_sentence(exc.reason, lang, exc.seconds, retry_after=exc.retry_after)
 
 
 def test_connection(settings: Settings, api_key: str | None = None, lang: str = "en") -> tuple[bool, str]:
@@ -303,7 +393,7 @@ def test_connection(settings: Settings, api_key: str | None = None, lang: str = 
         return False, redact(str(exc), api_key)
     except LLMWriteError as exc:
         log.info("Connection test failed: %s", redact(exc.detail, api_key))
-        return False, reason_sentence(exc.reason, lang, exc.seconds)
+        return False, error_sentence(exc, lang)
     elapsed = format_number(round(time.monotonic() - started, 1), lang)
     return True, _("Connected: {engine} answered in {seconds} s.", engine=engine_name(settings), seconds=elapsed)
 

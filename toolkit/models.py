@@ -125,6 +125,7 @@ class Finding(BaseModel):
     where: str = ""  # section key, question key or a short quote
     fix: str = ""
     score: float | None = None  # e.g. the readability score
+    needs_confirmation: bool = False  # e.g. a figure only the user's own document states: the user must confirm it
 
 
 # `register` (the form of address) shadows ABCMeta.register, which no one calls on a model: silence that warning.

@@ -121,13 +121,38 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 _CLIENT_LOCK = threading.Lock()
 
 
+class SearchUnavailable(Exception):
+    """The Chroma server cannot be reached: search, and so drafting, waits until it is back. Nothing else is
+    affected (the workspace is a separate store). `address` is host:port, for the user's message."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(f"The Chroma server at {address} cannot be reached.")
+        self.address = address
+
+
+_UNREACHABLE = {"ConnectError", "ConnectTimeout", "NetworkError", "RemoteProtocolError", "ReadTimeout",
+                "TransportError", "ConnectionError"}
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether an error from the Chroma client means the server is not there (down, restarting, wrong port)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return bool(names & _UNREACHABLE) or "could not connect to a chroma server" in str(exc).lower()
+
+
 def chroma_client(settings: Settings):
-    """A Chroma server client when CHROMA_HOST is set, else a persistent client under the data dir."""
+    """A Chroma server client when CHROMA_HOST is set, else a persistent client under the data dir.
+    Raises SearchUnavailable when the server cannot be reached."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     with _CLIENT_LOCK:
         if settings.chroma_host:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                       settings=chroma_settings)
+            try:
+                return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                           settings=chroma_settings)
+            except Exception as exc:
+                if _unreachable(exc):
+                    raise SearchUnavailable(f"{settings.chroma_host}:{settings.chroma_port}") from None
+                raise
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
@@ -759,10 +784,15 @@ class Retriever:
         vector = self.embeddings.embed_query(query)
         try:
             result = self._query(vector, total)
-        except Exception:  # noqa: BLE001 - another thread just swapped the client after another process wrote
-            with self._lock:
-                self.collection = _open_collection(self.settings, self.embeddings)
-            result = self._query(vector, total)
+        except Exception:  # noqa: BLE001 - e.g. a Chroma server restarted mid-session: once more, on a fresh client
+            try:
+                with self._lock:
+                    self.collection = _open_collection(self.settings, self.embeddings)
+                result = self._query(vector, total)
+            except Exception as exc:
+                if self.settings.chroma_host and _unreachable(exc):
+                    raise SearchUnavailable(f"{self.settings.chroma_host}:{self.settings.chroma_port}") from None
+                raise
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def _query(self, vector: list[float], total: int) -> dict:

@@ -32,6 +32,7 @@ WARM_QUERY = "Why are we introducing AI, and what does it mean for my job?"
 WARM_TEXTS = ("Waarom voeren we AI in en wat betekent dat voor mijn werk?",
               "Varför inför vi AI och vad betyder det för mitt arbete?", WARM_QUERY)
 POLL_SECONDS = 0.25
+OPEN_WAIT = 2.0  # seconds the frame waits for a Chroma server to answer (a refused connection fails in ms)
 
 
 class RetrieverJob:
@@ -49,6 +50,7 @@ class RetrieverJob:
         self.error: BaseException | None = None
         self.seconds = 0.0
         self._ready = threading.Event()
+        self._opened = threading.Event()  # the store was reached (or could not be): the first, quick step
         self._thread = threading.Thread(target=self._run, name="toolkit-retriever", daemon=True)
         self._thread.start()
 
@@ -64,6 +66,7 @@ class RetrieverJob:
             self.settings.ensure_dirs()
             with OPEN_LOCK:
                 retriever = Retriever.open(self.settings)
+            self._opened.set()
             if retriever.needs_indexing():
                 self.phase, self.indexed = "indexing", True
                 with INDEX_LOCK:
@@ -80,6 +83,7 @@ class RetrieverJob:
             log.debug("details", exc_info=True)
         finally:
             self.seconds = time.perf_counter() - started
+            self._opened.set()
             self._ready.set()
 
     @property
@@ -107,6 +111,29 @@ def _job_for(settings: Settings) -> RetrieverJob:
 def prepare(settings: Settings) -> RetrieverJob:
     """Start opening the index for these settings in the background (once per process); returns at once."""
     return _job_for(settings)
+
+
+def search_unavailable(settings: Settings, wait: float = OPEN_WAIT):
+    """The `SearchUnavailable` error when the knowledge base's Chroma server could not be reached at start,
+    else None. Waits up to `wait` seconds for the (quick) first step of opening; never raises, so the frame can
+    say so on every page while the workspace stays usable. A failed start is forgotten, so the next page run
+    tries the server again."""
+    from toolkit.retrieval import SearchUnavailable
+
+    if not settings.chroma_host:
+        return None
+    job = _job_for(settings)
+    job._opened.wait(wait)
+    if isinstance(job.error, SearchUnavailable):
+        _job.clear()
+        return job.error
+    return None
+
+
+def unavailable_message(error, _) -> str:
+    """The localised sentence for a knowledge base server that cannot be reached (`_` is the page's translator)."""
+    return _("Search is unavailable: the knowledge base server cannot be reached ({address}). Your projects "
+                   "and drafts are still here; try again in a moment.", address=error.address)
 
 
 def retriever(settings: Settings):

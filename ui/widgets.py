@@ -35,6 +35,13 @@ def run_page(render: Callable[[], None]) -> None:
     try:
         render()
     except Exception as exc:  # Streamlit's rerun/stop signals are BaseException and pass through
+        from toolkit.retrieval import SearchUnavailable  # loaded already: only a retriever raises it
+        from ui import resources
+
+        if isinstance(exc, SearchUnavailable):
+            log.warning("knowledge base server unreachable: %s", exc.address)
+            st.warning(resources.unavailable_message(exc, _), icon=":material/cloud_off:")
+            return
         _report(exc)
         st.error(_("Something went wrong on this page. Your work is saved. Try again, or reload the page."),
                  icon=":material/error:")
@@ -53,8 +60,14 @@ def guarded(callback: Callable) -> Callable:
         try:
             return callback(*args, **kwargs)
         except Exception as exc:
-            _report(exc)
+            from toolkit.retrieval import SearchUnavailable
+            from ui import resources
+
             _ = state.tr()
+            if isinstance(exc, SearchUnavailable):
+                state.flash("warning", resources.unavailable_message(exc, _))
+                return None
+            _report(exc)
             state.flash("error", _("Something went wrong on this page. Your work is saved. Try again, or reload "
                                    "the page."))
             return None

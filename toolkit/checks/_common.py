@@ -64,5 +64,6 @@ def capped(findings: list[Finding], _) -> list[Finding]:
     rest = findings[MAX_PLACES:]
     extra = Finding(check=rest[0].check, severity=rest[0].severity,
                     message=_("And {n} more places like these.", n=len(rest)),
-                    where=", ".join(dict.fromkeys(f.where.split(":")[0] for f in rest)), fix=rest[0].fix)
+                    where=", ".join(dict.fromkeys(f.where.split(":")[0] for f in rest)), fix=rest[0].fix,
+                    needs_confirmation=any(f.needs_confirmation for f in rest))
     return findings[:MAX_PLACES] + [extra]

@@ -4,6 +4,10 @@ Figures are compared as numeric values, so "4.000", "4 000" and "4,000" match ea
 "98%". Digits glued to letters ("2e", "GPT-4o", "B1", "3-jarig"), the idioms 1:1 and 24/7, citation marks, scale
 labels, numbered-list positions, workshop start times and durations, timeline dates and the number of survey
 questions are not claims. Without a brief, unknown figures are warnings rather than errors.
+
+A figure whose only source is a document the user uploaded (a citation of kind "upload") is not checked by
+anyone but the user: it gets a warning naming the document, with `needs_confirmation` set, so a planted figure
+("90% will lose their jobs") never passes as grounded just because it is cited.
 """
 
 from __future__ import annotations
@@ -182,12 +186,27 @@ def _strip_literals(text: str, literals: list[str]) -> str:
     return text
 
 
+def upload_documents(draft: Draft) -> dict[str, str]:
+    """Numeric readings of the figures the user's own cited documents state -> the first document's name."""
+    found: dict[str, str] = {}
+    for citation in (c for c in draft.citations if c.kind == "upload"):
+        for text in (citation.text, citation.title, citation.source):
+            for _written, values, _s, _e in figures(text, draft.lang):
+                for value in values:
+                    found.setdefault(value, citation.source or citation.title)
+    return found
+
+
 def check_grounding(draft: Draft, brief: Brief | None = None,
                     sources: Iterable[FigureSource] = SOURCES) -> list[Finding]:
     """Every figure is in one of `sources` (the brief, a cited source, `draft.derived`, the draft's structure);
-    every citation mark resolves."""
+    every citation mark resolves. A figure only an uploaded document states needs the user's confirmation."""
     _ = translator(draft.lang)
+    sources = tuple(sources)
     allowed = allowed_figures(draft, brief, sources)
+    uploads = upload_documents(draft)
+    trusted = allowed_figures(draft.model_copy(update={"citations": [
+        c for c in draft.citations if c.kind != "upload"]}), brief, sources) if uploads else allowed
     literals = list(draft.derived) + [draft.organisation, draft.ai_tool]
     if brief is not None:
         literals += [brief.organisation, brief.ai_tool]
@@ -199,9 +218,18 @@ def check_grounding(draft: Draft, brief: Brief | None = None,
             continue
         text = _strip_literals(unit.text, literals)
         for written, values, start, end in figures(text, draft.lang):
-            if values & allowed or (unit.where, written) in seen:
+            if values & trusted or (unit.where, written) in seen:
                 continue
             seen.add((unit.where, written))
+            if values & allowed:  # stated by the user's own document only
+                document = next((uploads[v] for v in sorted(values) if v in uploads), "")
+                findings.append(Finding(
+                    check="grounding", severity="warning", needs_confirmation=True,
+                    message=_("The figure “{figure}” comes only from your document “{document}”.", figure=written,
+                              document=document),
+                    where=f"{unit.where}: “{quote(unit.text, start, end)}”",
+                    fix=_("Check the figure in that document and confirm it before you publish, or remove it.")))
+                continue
             findings.append(Finding(
                 check="grounding", severity=severity,
                 message=_("The figure “{figure}” is not in the brief or in a cited source.", figure=written),

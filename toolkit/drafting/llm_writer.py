@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from toolkit.brief import Brief
 from toolkit.citations import CitationBook, PassageCiter, strip_marks
 from toolkit.i18n import format_long_date, translator
+from toolkit.knowledge import reads_like_instructions
 from toolkit.llm import (
     LLMError,
     LLMWriteError,
@@ -194,6 +195,18 @@ def _data(text: str) -> str:
     return html.escape(clean_text(text).strip(), quote=False)
 
 
+def prompt_passages(passages: list[Hit]) -> list[Hit]:
+    """The passages a prompt may hold: an uploaded passage that reads like instructions to a model goes in only
+    once the user confirmed its document (`Hit.flagged`: search returns a flagged passage only then). The text
+    is checked here as well, so a document added before flags existed, or a retriever that does not filter, is
+    covered too. Curated knowledge cards are ours and always go in, as delimited data like everything else."""
+    kept = [hit for hit in passages
+            if hit.origin != "upload" or hit.flagged or not reads_like_instructions(hit.claim + "\n" + hit.text)]
+    if len(kept) < len(passages):
+        log.info("left %d passage(s) that read like instructions out of the prompt", len(passages) - len(kept))
+    return kept
+
+
 def passages_block(passages: list[Hit]) -> str:
     """The retrieved passages as numbered, delimited data."""
     if not passages:
@@ -317,9 +330,22 @@ def parse_json(text: str) -> Any:
     return value
 
 
+def scrub(data: Any) -> Any:
+    """The reply with every string redacted: a configured key, or anything that looks like one (`sk-...`,
+    `sk-ant-...`, a bearer token), never reaches a draft, a page, the workspace or a file, even when a careless
+    proxy echoes the key into the answer."""
+    if isinstance(data, str):
+        return redact(data)
+    if isinstance(data, dict):
+        return {key: scrub(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [scrub(value) for value in data]
+    return data
+
+
 def _validate(schema: type[BaseModel], data: Any) -> Any:
     try:
-        return schema.model_validate(data)
+        return schema.model_validate(scrub(data))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
@@ -428,15 +454,20 @@ class _Rejected(LLMError):
 def _structured(runnable, messages: list, schema: type[BaseModel], read) -> BaseModel:
     """Ask with the provider's structured output; a reply that ignores it is read like a prompt-JSON one."""
     try:
-        out = runnable.invoke(messages)
+        raw = runnable.first.invoke(messages)
     except Exception as exc:
         if rejects_structured_output(exc):
             raise _Rejected(f"{type(exc).__name__}: {exc}") from None
         raise
-    parsed = out["parsed"]
+    parsed: Any = raw
+    try:
+        for step in runnable.steps[1:]:
+            parsed = step.invoke(parsed)
+    except Exception:  # noqa: BLE001 - the parser could not read it: read the raw reply below
+        parsed = None
     if isinstance(parsed, schema):
-        return parsed
-    return read(parsed if isinstance(parsed, dict) else _reply_data(out["raw"]))
+        parsed = parsed.model_dump()  # validated again by `read`, which scrubs secrets first
+    return read(parsed if isinstance(parsed, dict) else _reply_data(raw))
 
 
 def _ask(chat_model, messages: list, timeout: float, schema: type[BaseModel], read) -> Any:
@@ -477,7 +508,7 @@ def write(kind: str, brief: Brief, lang: str, passages: list[Hit], chat_model, *
     text cannot be used; the caller then keeps `base`, with `fallback_notice(exc, lang)`."""
     if kind != base.kind:
         raise ValueError(f"base draft is a {base.kind}, not a {kind}")
-    passages = list(passages)
+    passages = prompt_passages(list(passages))
     messages = build_messages(kind, brief, lang, passages, base)
     reply = _ask(chat_model, messages, timeout, DraftReply, lambda data: _validate(DraftReply, _entries(kind, data)))
     return merge(base, reply, passages, engine or model_label(chat_model))
@@ -492,7 +523,7 @@ def answer_question(question: str, brief: Brief, lang: str, passages: list[Hit],
     question = one_line(question)
     if not question:
         raise ValueError("empty question")
-    passages = list(passages)
+    passages = prompt_passages(list(passages))
     system = "\n\n".join([RULES, style_instructions(brief, lang),
                           "Answer the staff question inside <question> in 2 to 5 short sentences, from the brief "
                           "and the passages. If they do not hold the answer, say so and name the contact person."])
@@ -526,14 +557,16 @@ def fallback_notice(reason: str | LLMError, lang: str, seconds: float | None = N
 
     `reason` is an `LLMError` (preferred: it carries the time limit) or a reason code from `toolkit.llm.REASONS`.
     `what` is "draft" or "answer"."""
+    wait = None
     if isinstance(reason, LLMError):
         seconds = getattr(reason, "seconds", None) if seconds is None else seconds
+        wait = getattr(reason, "retry_after", None)
         reason = reason.reason
     _ = translator(lang)
     if reason == "timeout" and not seconds:
         first = _("The language model did not answer in time.")
     else:
-        first = reason_sentence(reason, lang, seconds)
+        first = reason_sentence(reason, lang, seconds, retry_after=wait)
     second = (_("This answer was written by the offline composer.") if what == "answer"
               else _("This draft was written by the offline composer."))
     return f"{first} {second}"
