@@ -15,7 +15,9 @@ from fakes import (
     register_hits,
     ungrounded_numbers,
 )
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from toolkit import drafting
 from toolkit.brief import TOOL_KINDS, BriefError, load_brief, parse_brief
 from toolkit.citations import CitationBook
 from toolkit.drafting import faq
@@ -246,3 +248,38 @@ def test_unanswerable_question_is_referred_to_the_contact_person(retriever):
     item = faq.answer("Welke kleur krijgen de nieuwe bureaustoelen?", brief, "nl", retriever)
     assert brief.contact_person in item.answer
     assert item.citations == [] and marks(item.answer) == []
+
+
+class RecordingModel(FakeListChatModel):
+    """A scripted chat model that keeps the messages it was sent."""
+
+    seen: list = []
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs):
+        self.seen.append(list(messages))
+        return super()._call(messages, stop, run_manager, **kwargs)
+
+
+def test_the_language_model_gets_the_brief_lines_that_answer_first(retriever):
+    line = "Je controleert de samenvatting en past die aan waar nodig"
+    brief = brief_for("nl", changes=[*brief_for("nl").changes, line])
+    current = faq.compose(brief, "nl", retriever)
+    model = RecordingModel(responses=['{"answer": "Ja. Je controleert de samenvatting en past die aan.", '
+                                      '"sources": []}'], seen=[])
+    result = drafting.add_question(current, "Mag ik de samenvatting aanpassen als die niet klopt?", brief,
+                                   retriever=retriever, chat_model=model, timeout=5)
+    prompt = model.seen[0][-1].content
+    assert f"<brief_answers>\n- {line}\n</brief_answers>" in prompt
+    assert prompt.index("<brief_answers>") < prompt.index("<passages>")
+    assert result.items[-1].answer.startswith("Ja.")
+
+
+def test_an_offline_own_answer_keeps_its_guidance_as_sender_notes(retriever):
+    brief = brief_for("en")
+    current = faq.compose(brief, "en", retriever)
+    result = drafting.add_question(current, "What won't I have to do any more after the start?", brief,
+                                   retriever=retriever)
+    item = result.items[-1]
+    assert item.custom and marks(item.answer) == []
+    assert [n for n in result.notes if n.section == item.key], "the guidance behind the answer is a note"
+    assert len(result.notes) > len(current.notes)
