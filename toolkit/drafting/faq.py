@@ -246,6 +246,8 @@ class FaqComposer(Composer):
         """An answer that names what the brief says on the topic ('known' and its entries), or the item's
         opening when it says nothing, then its closing."""
         own = _matching(items, self.block(f"items.{key}.keywords") or [])
+        about = self.block(f"items.{key}.about")  # the entry must be about the item's subject too
+        own = _matching(own, about) if about else own
         parts = [self.item_block(key, "known"), _sentences(own)] if own else [self.item_block(key, opening)]
         return [*parts, self.item_block(key, closing)] if closing else parts
 
