@@ -195,3 +195,10 @@ def test_a_workspace_from_before_plan_confirmation_opens(tmp_path):
     ws = Workspace(path)
     pid = ws.create_project("Old").id
     assert ws.plan_confirmed(pid) is None
+
+
+def test_survey_items_and_topic_headings_are_not_promises():
+    draft = Draft(kind="survey", lang="nl", title="T", sections=[Section(key="about", heading="Zorgen en baanzekerheid")],
+                  questions=[{"key": "q1", "text": "Ik verwacht geen ontslagen door de nieuwe tool.", "type": "likert",
+                              "dimension": "job_security"}])
+    assert find_promises(draft, brief_for("nl", commitments=[])) == []

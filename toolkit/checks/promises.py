@@ -32,7 +32,9 @@ from toolkit.templates import load_template
 
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
-ROLES = ("prose", "list", "item", "cell", "heading")  # text staff read (not titles, options or dates)
+# Text staff read as statements of the organisation: not titles, dates, nor survey items (a statement to rate is
+# the respondent's, not a promise).
+ROLES = ("prose", "list", "cell", "heading")
 
 
 @dataclass(frozen=True)
