@@ -202,3 +202,12 @@ def test_survey_items_and_topic_headings_are_not_promises():
                   questions=[{"key": "q1", "text": "Ik verwacht geen ontslagen door de nieuwe tool.", "type": "likert",
                               "dimension": "job_security"}])
     assert find_promises(draft, brief_for("nl", commitments=[])) == []
+
+
+def test_recheck_with_a_confirmed_plan_drops_the_unconfirmed_notes(retriever):
+    brief = brief_for("sv")
+    plan = drafting.draft("plan", brief, retriever=retriever)
+    draft = drafting.draft("faq", brief, retriever=retriever)
+    assert infos(draft.checks)
+    confirmed = drafting.recheck(draft, brief, plan=plan, plan_confirmed=True)
+    assert infos(confirmed.checks) == [] and all(p.ok for p in confirmed.promises)

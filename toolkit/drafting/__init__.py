@@ -85,14 +85,15 @@ def _timeout(timeout: float | None) -> float:
     return Settings.from_env().llm_timeout
 
 
-def recheck(result: Draft, brief: Brief | None) -> Draft:
+def recheck(result: Draft, brief: Brief | None, *, plan: Draft | None = None, plan_confirmed: bool = False) -> Draft:
     """Tidy the citation numbering and attach fresh findings and the promises it makes (after drafting or after
-    user edits)."""
+    user edits). `plan` and `plan_confirmed`: the project's plan and whether the user confirmed it (see
+    `checks.run`)."""
     from toolkit import checks
 
     result = normalise_citations(result)
-    result.promises = checks.find_promises(result, brief)
-    result.checks = checks.run(result, brief)
+    result.promises = checks.find_promises(result, brief, plan)
+    result.checks = checks.run(result, brief, plan=plan, plan_confirmed=plan_confirmed)
     return result
 
 
