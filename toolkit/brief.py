@@ -7,6 +7,7 @@ Problems raise `BriefError`, whose messages name the field in the user's languag
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -15,13 +16,17 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from toolkit.i18n import normalise_lang, translator
-from toolkit.models import Lang
+from toolkit.models import LANGS, Lang
 from toolkit.text import clean_text, one_line
 
 MAX_TEXT = 2000  # characters in a free-text field
 MAX_LINE = 300  # characters in one list entry or short field
 MAX_ITEMS = 20  # entries in one list
 MAX_FILE_BYTES = 1_000_000
+
+# The kinds of AI tool a brief can name (`tool_kinds`); the FAQ chooses its questions by them.
+TOOL_KINDS = ("chatbot", "voicebot", "agent_assist", "summaries", "analytics", "routing", "planning")
+ToolKind = Literal["chatbot", "voicebot", "agent_assist", "summaries", "analytics", "routing", "planning"]
 
 REQUIRED = ("organisation", "ai_tool", "purpose", "changes", "stops_doing", "start_date", "audience",
             "team_size", "contact_person", "tone")
@@ -46,6 +51,7 @@ FIELD_LABELS = {  # msgids; translated through the catalogs
     "language": "Language",
     "address": "Form of address",
     "author": "Author",
+    "tool_kinds": "Kind of AI tool",
 }
 
 
@@ -71,6 +77,7 @@ class Brief(BaseModel):
     language: Lang | None = None
     address: Literal["je", "u", "du", "ni"] | None = None  # nl: je/u, sv: du/ni; derived when empty
     author: str = Field(default="", max_length=MAX_LINE)
+    tool_kinds: list[ToolKind] = Field(default_factory=list)  # empty: inferred (see `tool_kinds`)
 
     @field_validator("organisation", "ai_tool", "audience", "contact_person", "author", mode="before")
     @classmethod
@@ -101,6 +108,19 @@ class Brief(BaseModel):
         for entry in value:
             if len(entry) > MAX_LINE:
                 raise ValueError("entry_too_long")
+        return value
+
+    @field_validator("tool_kinds", mode="before")
+    @classmethod
+    def _kinds(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = re.split(r"[,;\n]", value)
+        if isinstance(value, list | tuple):
+            kinds = [v.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(v, str) else v
+                     for v in value]
+            return list(dict.fromkeys(k for k in kinds if k != ""))
         return value
 
     @field_validator("tone", "sender", "language", "address", mode="before")
@@ -156,6 +176,9 @@ def _message(error: dict, lang: str) -> str:
         return _("Use a date such as 2027-03-01.")
     if kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):
         return _("Use a whole number from 1 to 100000.")
+    if kind == "literal_error" and error.get("loc", ("",))[0] == "tool_kinds":
+        return _("“{value}” is not a kind of AI tool. Choose from: {options}.", value=one_line(str(error.get("input"))),
+                 options=", ".join(TOOL_KINDS))
     if kind == "literal_error":
         return _("Choose one of: {options}.", options=ctx.get("expected", "").replace("'", ""))
     if kind == "value_error" and "entry_too_long" in str(error.get("msg", "")):
@@ -209,3 +232,49 @@ def load_brief(path: str | Path, lang: str | None = None) -> Brief:
 
 def brief_to_dict(brief: Brief) -> dict:
     return brief.model_dump(mode="json")
+
+
+# --- the kind of AI tool ------------------------------------------------------------------------------------
+
+def infer_tool_kinds(brief: Brief) -> list[str]:
+    """A proposal for `tool_kinds` read from `ai_tool`, `purpose` and `changes`: every kind one of whose keywords
+    (in any language, `templates/{lang}/tool_kinds.yaml`) begins a word there. [] when none does."""
+    from toolkit.templates import load_template
+
+    text = " ".join([brief.ai_tool, brief.purpose, *brief.changes]).lower()
+    found: list[str] = []
+    for lang in LANGS:
+        keywords = load_template(lang, "tool_kinds").get("keywords") or {}
+        for kind in TOOL_KINDS:
+            if kind not in found and any(re.search(rf"(?<!\w){re.escape(k.lower())}", text)
+                                         for k in keywords.get(kind) or []):
+                found.append(kind)
+    return sorted(found, key=TOOL_KINDS.index)
+
+
+def tool_kinds(brief: Brief) -> tuple[list[str], bool]:
+    """The kinds of AI tool the drafts are written for, and whether they were inferred (the brief names none).
+
+    Nothing to go on gives every kind, so the FAQ asks every question rather than guessing."""
+    if brief.tool_kinds:
+        return list(brief.tool_kinds), False
+    return infer_tool_kinds(brief) or list(TOOL_KINDS), True
+
+
+def tool_kinds_notice(brief: Brief, lang: str) -> str:
+    """A localised notice for a draft when the kinds were inferred ('' when the brief names them)."""
+    kinds, inferred = tool_kinds(brief)
+    if not inferred:
+        return ""
+    _ = translator(lang)
+    from toolkit.templates import load_template
+
+    if not infer_tool_kinds(brief):
+        return _("The brief does not say what kind of AI tool this is, so the questions cover every kind. Choose "
+                 "the kinds under “Kind of AI tool” in the brief.")
+    labels = load_template(lang, "tool_kinds").get("labels") or {}
+    words = [labels.get(kind, kind) for kind in kinds]
+    listed = ", ".join(words[:-1]) + f" {load_template(lang, 'common')['and']} {words[-1]}" if len(words) > 1 \
+        else words[0]
+    return _("The brief does not say what kind of AI tool this is. From the brief we assume: {kinds}. If that is "
+             "wrong, choose the kinds under “Kind of AI tool” in the brief.", kinds=listed)

@@ -13,6 +13,10 @@ it saw. Changes on top of a newer version merge when they touch other fields; a 
 changed is a conflict, handled as for drafts: this session's value is saved as a new version marked as a
 conflict, the other value stays in its own version, and the result names both so the user can choose.
 
+The user confirms a version of the plan (`confirm_plan`): until then the other drafts promise the plan's
+proposal. Drafts that speak of the plan's touchpoints and were saved before the newest plan version are stale
+(`stale_kinds`), so the app can offer to rewrite the parts that mention it.
+
 The settings page's choices (writing engine, model, server, time-out, embeddings) are kept in a small
 `settings` table, so they survive a reload or a restart; keys are never stored there.
 """
@@ -64,6 +68,13 @@ CREATE TABLE IF NOT EXISTS drafts (
     base_version INTEGER,
     conflict INTEGER NOT NULL DEFAULT 0,
     UNIQUE (project_id, kind, version)
+);
+CREATE TABLE IF NOT EXISTS plan_confirmations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    version INTEGER NOT NULL,
+    confirmed_at TEXT NOT NULL,
+    session_id TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,
@@ -406,6 +417,47 @@ class Workspace:
             ).fetchall()
         return [row["kind"] for row in rows]
 
+    # Plan confirmation --------------------------------------------------------------------------------
+
+    def confirm_plan(self, project_id: str, version: int, session_id: str = "") -> None:
+        """Record that the user confirmed this version of the plan (its touchpoints are then agreed)."""
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            row = conn.execute("SELECT 1 FROM drafts WHERE project_id = ? AND kind = 'plan' AND version = ?",
+                               (project_id, version)).fetchone()
+            if row is None:
+                raise KeyError(f"plan version {version}")
+            conn.execute("INSERT INTO plan_confirmations (project_id, version, confirmed_at, session_id) "
+                         "VALUES (?, ?, ?, ?)", (project_id, version, _iso(_now()), session_id))
+
+    def plan_confirmed(self, project_id: str) -> int | None:
+        """The plan version the user confirmed last, or None when no plan was ever confirmed."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT version FROM plan_confirmations WHERE project_id = ? ORDER BY id DESC "
+                               "LIMIT 1", (project_id,)).fetchone()
+        return row["version"] if row else None
+
+    def plan_is_confirmed(self, project_id: str) -> bool:
+        """Whether the newest plan is the confirmed one (a plan changed after confirming needs confirming again)."""
+        latest = self.latest_draft(project_id, "plan")
+        return latest is not None and self.plan_confirmed(project_id) == latest.version
+
+    def stale_kinds(self, project_id: str) -> list[str]:
+        """The kinds of draft whose newest version speaks of the plan's touchpoints and was saved before the
+        newest plan version: what they promise may no longer match the plan.
+
+        A draft lists the touchpoints it mentions in `touchpoints`; a draft saved without that field counts as
+        touching the plan when it is a story, FAQ or survey."""
+        plan = self.latest_draft(project_id, "plan")
+        if plan is None:
+            return []
+        stale: list[str] = []
+        for kind in self.draft_kinds(project_id):
+            latest = self.latest_draft(project_id, kind) if kind != "plan" else None
+            if latest is not None and latest.saved_at < plan.saved_at and _touches_plan(latest.draft):
+                stale.append(kind)
+        return stale
+
     # Settings -------------------------------------------------------------------------------------------
 
     def save_settings(self, values: dict) -> None:
@@ -464,6 +516,13 @@ def _valid_setting(name: str, value) -> bool:
     if name == "llm_timeout":
         return 0 < value <= 3600
     return True
+
+
+def _touches_plan(draft: Draft) -> bool:
+    """Whether a draft mentions plan touchpoints; one stored without a `touchpoints` field is judged by kind."""
+    if "touchpoints" not in draft.model_fields_set:  # also when the model has no such field yet
+        return draft.kind in ("story", "faq", "survey")
+    return bool(getattr(draft, "touchpoints", []))
 
 
 def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:

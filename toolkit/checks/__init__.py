@@ -1,10 +1,11 @@
-"""Checks attached to every draft: language, register, readability, grounding and survey items.
+"""Checks attached to every draft: language, register, readability, grounding, promises and survey items.
 
 `run(draft, brief)` returns `Finding`s (what, where, how to fix) in the draft's language. Checks only read the
 draft; they never change it. Each check is also callable on its own.
 
 One module per check, each with its decisions in its docstring: `language`, `register`, `readability`,
-`grounding` (whose figures may come from any of `grounding.SOURCES`) and `survey`. What they share (the draft
+`grounding` (whose figures may come from any of `grounding.SOURCES`), `promises` (every commitment held by the
+brief or the plan; `find_promises` fills `Draft.promises`) and `survey`. What they share (the draft
 split into located pieces, a short quote, capping repeated findings) is in `_common`. A new check is a module
 with a `check_*(draft, ...) -> list[Finding]` function, called from `run` below.
 """
@@ -25,6 +26,7 @@ from toolkit.checks.grounding import (
     number_values,
 )
 from toolkit.checks.language import LANG_NAMES, check_language
+from toolkit.checks.promises import check_promises, find_promises
 from toolkit.checks.readability import (
     READABILITY,
     Readability,
@@ -40,18 +42,23 @@ from toolkit.models import Draft, Finding
 
 __all__ = [
     "CITATION_MARK", "LANG_NAMES", "MAX_PLACES", "READABILITY", "SOURCES", "FigureSource", "Readability", "Unit",
-    "allowed_figures", "check_grounding", "check_language", "check_readability", "check_register", "check_survey",
+    "allowed_figures", "check_grounding", "check_language", "check_promises", "find_promises", "check_readability", "check_register", "check_survey",
     "double_barrelled", "english_syllables", "figures", "number_values", "prose_units", "readability_of_text",
     "run", "split_sentences", "summary", "units",
 ]
 
 
-def run(draft: Draft, brief: Brief | None = None) -> list[Finding]:
-    """Run every check on a draft and return the findings (the draft itself is not changed)."""
+def run(draft: Draft, brief: Brief | None = None, *, plan: Draft | None = None,
+        plan_confirmed: bool = False) -> list[Finding]:
+    """Run every check on a draft and return the findings (the draft itself is not changed).
+
+    `plan` is the project's confirmed plan (if any) and `plan_confirmed` whether the user confirmed it: until
+    then the touchpoints a draft promises come from the plan's proposal and are reported as unconfirmed."""
     findings = check_language(draft)
     findings += check_register(draft)
     findings += check_readability(draft)
     findings += check_grounding(draft, brief)
+    findings += check_promises(draft, brief, plan, plan_confirmed)
     findings += check_survey(draft)
     return findings
 

@@ -20,7 +20,7 @@ import logging
 from toolkit.brief import Brief
 from toolkit.citations import CitationBook, normalise_citations, remapper
 from toolkit.drafting.compose import Retriever
-from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit
+from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit, Note
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +85,15 @@ def _timeout(timeout: float | None) -> float:
     return Settings.from_env().llm_timeout
 
 
-def recheck(result: Draft, brief: Brief | None) -> Draft:
-    """Tidy the citation numbering and attach fresh findings (after drafting or after user edits)."""
+def recheck(result: Draft, brief: Brief | None, *, plan: Draft | None = None, plan_confirmed: bool = False) -> Draft:
+    """Tidy the citation numbering and attach fresh findings and the promises it makes (after drafting or after
+    user edits). `plan` and `plan_confirmed`: the project's plan and whether the user confirmed it (see
+    `checks.run`)."""
     from toolkit import checks
 
     result = normalise_citations(result)
-    result.checks = checks.run(result, brief)
+    result.promises = checks.find_promises(result, brief, plan)
+    result.checks = checks.run(result, brief, plan=plan, plan_confirmed=plan_confirmed)
     return result
 
 
@@ -136,6 +139,7 @@ def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retr
     """A copy of an FAQ draft with the user's own question added and answered from the brief and the
     knowledge base (cited). With a chat model the model answers; on failure the composer does, with a notice."""
     from toolkit.drafting import faq
+    from toolkit.drafting.brief_index import BriefIndex
     from toolkit.text import one_line
 
     question = one_line(question)[:500]
@@ -146,17 +150,20 @@ def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retr
         from toolkit.drafting import llm_writer
 
         passages = retriever.search(question, lang=current.lang, k=6)
+        own = [p.text for p in BriefIndex(brief, current.lang).search(question, k=3)]
         try:
             item = llm_writer.answer_question(question, brief, current.lang, passages, chat_model,
-                                              timeout=_timeout(timeout))
+                                              timeout=_timeout(timeout), brief_lines=own)
             return add_faq_item(current, item, llm_writer.item_citations(item, passages), brief)
         except llm_writer.LLMWriteError as exc:
             log.warning("language model failed for a question: %s", exc.reason)
             notice = llm_writer.fallback_notice(exc, current.lang, what="answer")
     book = CitationBook(current.citations)
-    item = faq.answer(question, brief, current.lang, retriever, book=book)
+    notes: list[Note] = []
+    item = faq.answer(question, brief, current.lang, retriever, book=book, notes=notes)
     result = current.model_copy(deep=True)
     result.citations = book.citations
+    result.notes = [*result.notes, *notes]
     result.items.append(item.model_copy(update={"custom": True, "notice": notice}))
     return recheck(result, brief)
 

@@ -1,8 +1,14 @@
 """The FAQ: the questions staff really ask about the AI tool, answered from the brief and the guidance.
 
-`compose` writes the standard set (at least twelve items); `answer` answers a user's own question from the
-brief and the best retrieved passages, or says honestly that the contact person will answer it. Text blocks
-live in `templates/{lang}/faq.yaml`; the shared machinery is `toolkit.drafting.compose.Composer`.
+`compose` writes the standard set (at least twelve items) chosen by the kind of tool (`Brief.tool_kinds`, or
+what the brief suggests, with a notice): a summariser is not asked about customers who want a person. `answer`
+answers a user's own question from the brief first (its lines are passages beside the retrieved ones, see
+`brief_index`), then the best retrieved passage, or says honestly that the contact person will answer it.
+
+Staff text carries no [n] marks and no advice for the writer: an outside figure is attributed in words (its card
+stays in `Draft.citations`, so the grounding check traces the figure), and the guidance behind an answer becomes
+a sender's note (`Draft.notes`), as does every plan touchpoint an answer promises ("confirm it in the plan").
+Text blocks live in `templates/{lang}/faq.yaml`; the shared machinery is `toolkit.drafting.compose.Composer`.
 """
 
 from __future__ import annotations
@@ -11,14 +17,22 @@ import re
 import zlib
 from collections.abc import Callable
 
-from toolkit.brief import Brief
-from toolkit.citations import CitationBook, normalise_citations, with_mark
+from toolkit.brief import Brief, tool_kinds, tool_kinds_notice
+from toolkit.citations import CitationBook, normalise_citations
+from toolkit.drafting.brief_index import BriefIndex
 from toolkit.drafting.compose import Composer, Retriever, join_list, sentence
-from toolkit.models import Draft, FaqItem, Hit, Section
+from toolkit.drafting.plan import schedule
+from toolkit.i18n import format_long_date
+from toolkit.models import Draft, FaqItem, Hit, Note, Section
 
-# Reading order: the worry first, then the why, the what, and the practical questions.
-ORDER = ("job", "why_now", "what_ai", "stops", "same", "training", "monitoring", "human", "wrong", "success",
-         "career", "input", "timeline", "contact")
+# Reading order: the worry first, then the why, the what, and the practical questions. Which of them a draft asks
+# depends on the tool (`kinds:` per item in the template).
+ORDER = ("job", "why_now", "what_ai", "stops", "same", "training", "suggestions", "correct_summary",
+         "summary_readers", "scored", "routing_calls", "roster", "monitoring", "human", "handled", "wrong",
+         "success", "career", "input", "timeline", "contact")
+# The plan's dates an answer may name (slot -> plan touchpoint).
+PLAN_SLOTS = {"individual_date": "individual", "group_date": "group", "training_date": "training",
+              "follow_up_date": "follow_up_individual_1"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MIN_OVERLAP = 2  # content words a question must share with a brief entry or passage to count as relevant
@@ -53,19 +67,82 @@ def _brief_items(brief: Brief) -> list[str]:
 
 
 class FaqComposer(Composer):
-    """Answers per FAQ topic; every answer names only what the brief or a cited card says."""
+    """Answers per FAQ topic; every answer names only what the brief, the plan or a cited card says."""
+
+    def __init__(self, brief: Brief, lang: str, retriever: Retriever, variant: int, name: str,
+                 book: CitationBook | None = None):
+        super().__init__(brief, lang, retriever, variant, name, book=book)
+        self.notes: list[Note] = []
+        self.touchpoints: list[str] = []
+        self._item = ""  # the item being written, for the notes it leaves
+        self._promised: dict[str, list[str]] = {}  # item -> plan touchpoints its answer promises
+        self.plan = schedule(brief.start_date)
+        for slot, key in PLAN_SLOTS.items():
+            self.slots[slot] = format_long_date(self.plan[key], lang)
+            self.derived.append(self.slots[slot])
 
     def item_block(self, key: str, part: str) -> str:
-        return self.say(f"items.{key}.{part}")
+        """One text block of an item; a block that promises a plan touchpoint remembers it for the item's note."""
+        text = self.say(f"items.{key}.{part}")
+        for touchpoint in (self.block(f"items.{key}.touchpoints.{part}") or []) if text else []:
+            self._promised.setdefault(key, [])
+            if touchpoint not in self._promised[key]:
+                self._promised[key].append(touchpoint)
+            if touchpoint not in self.touchpoints:
+                self.touchpoints.append(touchpoint)
+        return text
+
+    def plan_note(self, key: str) -> None:
+        """One sender's note for the plan touchpoints an item promises: until the plan is confirmed they are
+        the plan's proposal ("This answer promises one-to-one meetings (8 February 2027). Confirm it ...")."""
+        promised = self._promised.pop(key, [])
+        if not promised:
+            return
+        what = [f"{self.block(f'touchpoint_names.{t}') or t} ({format_long_date(self.plan[t], self.lang)})"
+                for t in promised]
+        self.notes.append(Note(section=key, text=self.say("plan_note", what=join_list(what, self.lang)),
+                               source="plan"))
+
+    def applies(self, key: str, kinds: list[str]) -> bool:
+        """Whether an item fits the tool: one of its `kinds` is among the brief's."""
+        return bool(set(self.block(f"items.{key}.kinds") or []) & set(kinds))
 
     def topic_query(self, key: str) -> str:
         return self.query(f"items.{key}.query", self.brief.ai_tool)
 
     def cited_guidance(self, key: str, limit: int = 1) -> tuple[list[str], list[str]]:
-        return self.guidance(f"items.{key}.guidance", self.topic_query(key), limit=limit)
+        """The guidance behind an answer, as sender's notes: the best-ranked cards among the item's `notes`
+        (retrieval selects, the template words the note). Staff text gets nothing, so no sentences, no ids."""
+        options = self.block(f"items.{key}.notes") or {}
+        chosen = [h for h in self.search(self.topic_query(key)) if h.card_id in options
+                  and h.card_id not in self.used][:limit]
+        for hit in sorted(chosen, key=lambda h: list(options).index(h.card_id)):
+            self.notes.append(Note(section=self._item or key, text=self.say(options[hit.card_id],
+                                   f"items.{key}.notes.{hit.card_id}"), source=hit.card_id))
+            self.used.add(hit.card_id)
+        return [], []
 
     def cited_facts(self, key: str, limit: int = 1) -> tuple[list[str], list[str]]:
-        return self.facts(self.topic_query(key), limit=limit, only=f"items.{key}.facts")
+        """Research figures for a topic, attributed in words (no [n] mark); the card is cited in the book."""
+        wanted = set(self.block(f"items.{key}.facts") or [])
+        avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
+        sentences, ids = [], []
+        for hit in self.search(self.topic_query(key), k=20):
+            if len(sentences) >= limit:
+                break
+            if hit.card_id in avoid or (wanted and hit.card_id not in wanted and not wanted & set(hit.topics)):
+                continue
+            if hit.kind == "fact" and hit.claim and re.search(r"\d", hit.claim) and hit.card_id not in self.used:
+                sentences.append(self.claim(hit))
+                self.book.cite(hit)
+                self.used.add(hit.card_id)
+                ids.append(hit.card_id)
+        return sentences, ids
+
+    def claim(self, hit: Hit) -> str:
+        """A fact card's figure as a sentence that names its source in words (the template's wording where the
+        card's own claim leans on an adviser)."""
+        return self.say(f"claims.{hit.card_id}") or sentence(hit.claim)
 
     # one function per topic: returns (answer parts, cited card ids) -------------------------------------
 
@@ -165,24 +242,79 @@ class FaqComposer(Composer):
     def contact(self) -> tuple[list[str], list[str]]:
         return [self.item_block("contact", "ask"), self.item_block("contact", "also")], []
 
+    def _from_brief(self, key: str, items: list[str], opening: str, closing: str) -> list[str]:
+        """An answer that names what the brief says on the topic ('known' and its entries), or the item's
+        opening when it says nothing, then its closing."""
+        own = _matching(items, self.block(f"items.{key}.keywords") or [])
+        about = self.block(f"items.{key}.about")  # the entry must be about the item's subject too
+        own = _matching(own, about) if about else own
+        parts = [self.item_block(key, "known"), _sentences(own)] if own else [self.item_block(key, opening)]
+        return [*parts, self.item_block(key, closing)] if closing else parts
+
+    def handled(self) -> tuple[list[str], list[str]]:
+        return self._from_brief("handled", self.brief.changes, "open", "report"), []
+
+    def suggestions(self) -> tuple[list[str], list[str]]:
+        b = self.brief
+        own = _matching([*b.changes, *b.stays_same], self.block("items.suggestions.keywords") or [])
+        parts = [self.item_block("suggestions", "open")]
+        if own:
+            parts += [self.item_block("suggestions", "known"), _sentences(own)]
+        return [*parts, self.item_block("suggestions", "unsure")], []
+
+    def correct_summary(self) -> tuple[list[str], list[str]]:
+        return self._from_brief("correct_summary", [*self.brief.changes, *self.brief.stays_same], "open",
+                                "report"), []
+
+    def summary_readers(self) -> tuple[list[str], list[str]]:
+        b = self.brief
+        own = _matching([*b.changes, *b.stays_same, *b.commitments], self.block("items.summary_readers.keywords")
+                        or [])
+        parts = [self.item_block("summary_readers", "known"), _sentences(own)] if own else []
+        return [*parts, self.item_block("summary_readers", "confirm")], []
+
+    def scored(self) -> tuple[list[str], list[str]]:
+        b = self.brief
+        own = _matching([*b.changes, *b.stays_same, *b.commitments], self.block("items.scored.keywords") or [])
+        parts = [self.item_block("scored", "open")]
+        if own:
+            parts += [self.item_block("scored", "known"), _sentences(own)]
+        return [*parts, self.item_block("scored", "confirm")], []
+
+    def routing_calls(self) -> tuple[list[str], list[str]]:
+        return self._from_brief("routing_calls", [*self.brief.changes, *self.brief.stays_same], "open", "report"), []
+
+    def roster(self) -> tuple[list[str], list[str]]:
+        return self._from_brief("roster", [*self.brief.changes, *self.brief.stays_same], "open", "report"), []
+
     def item(self, key: str) -> FaqItem | None:
         """One standard FAQ item, or None when the brief gives nothing to say (e.g. no stays_same)."""
         if key == "same" and not self.brief.stays_same:
             return None
         build: Callable[[], tuple[list[str], list[str]]] = getattr(self, key)
+        self._item = key
         parts, ids = build()
+        self.plan_note(key)
         answer = _join(parts)
         return FaqItem(key=key, question=self.item_block(key, "question"), answer=answer, citations=ids)
 
 
 def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0) -> Draft:
-    """The FAQ for a brief: an intro section and at least twelve answered questions (no checks)."""
+    """The FAQ for a brief: an intro section and at least twelve answered questions that fit the tool (no
+    checks). When the brief names no kind of tool, the kinds are inferred and a notice says so."""
     c = FaqComposer(brief, lang, retriever, variant, "faq")
+    kinds, _inferred = tool_kinds(brief)
+    keys = [key for key in ORDER if c.applies(key, kinds)]
     # Topics that need a particular figure pick first; the reading order is ORDER.
-    built = {key: c.item(key) for key in dict.fromkeys(("career", "job", "human", *ORDER))}
-    items = [built[key] for key in ORDER if built[key] is not None]
+    built = {key: c.item(key) for key in dict.fromkeys(k for k in ("career", "job", "human", *keys) if k in keys)}
+    items = [built[key] for key in keys if built[key] is not None]
+    order = {key: n for n, key in enumerate(keys)}
+    notes = sorted(c.notes, key=lambda note: order.get(note.section, len(order)))
     intro = Section(key="intro", heading=c.say("intro.heading"), paragraphs=[c.say("intro.text")])
-    return normalise_citations(c.draft("faq", c.say("title"), [intro], items=items))
+    notice = tool_kinds_notice(brief, lang)
+    extra = {"touchpoints": list(c.touchpoints)} if "touchpoints" in Draft.model_fields else {}  # the field comes with the sender's-notes work
+    return normalise_citations(c.draft("faq", c.say("title"), [intro], items=items, notes=notes,
+                                       notices=[notice] if notice else [], **extra))
 
 
 # --- a user's own question ----------------------------------------------------------------------------------
@@ -192,11 +324,25 @@ def _stems(text: str, stop: set[str], skip: set[str]) -> set[str]:
     return {w[:5] for w in words if len(w) >= 4 and w not in stop and w not in skip and not w.isdigit()}
 
 
-def _best_sentence(text: str, stems: set[str]) -> str:
+def _readable_sentences(text: str, title: str = "") -> list[str]:
+    """A passage's sentences as a reader would quote them: headings and a title glued to the first sentence
+    ("Beleid Notulist Medewerkers mogen …") left out, Markdown marks stripped."""
+    out: list[str] = []
+    lines = [line.strip().lstrip("#-*> ").strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    for n, line in enumerate(lines):
+        if n + 1 < len(lines) and line[-1] not in ".!?:;" and len(line.split()) <= 8:
+            continue  # a heading: a short line without closing punctuation, with text after it
+        if title and line.lower().startswith(title.lower() + " ") and line[len(title) + 1:][:1].isupper():
+            line = line[len(title) + 1:]
+        out += [s.strip() for s in _SENTENCE.split(line) if s.strip()]
+    return out
+
+
+def _best_sentence(text: str, stems: set[str], title: str = "") -> str:
     """The passage sentence that shares most words with the question (short enough to quote)."""
     best, best_score = "", 0
-    for candidate in _SENTENCE.split(" ".join(text.split())):
-        candidate = candidate.strip().lstrip("#-*> ").strip()
+    for candidate in _readable_sentences(text, title):
         words = candidate.split()
         if not 4 <= len(words) <= 30:
             continue
@@ -210,7 +356,9 @@ def _topic(c: FaqComposer, question: str, stems: set[str], stop: set[str]) -> st
     """The standard topic a question is about: from the template's keywords, else from the brief list the
     question echoes (what stops, what changes, what stays)."""
     text = " " + " ".join(_WORD.findall(question.lower())) + " "
-    scores = {key: sum(1 for w in (c.block(f"items.{key}.match") or []) if f" {w}" in text) for key in ORDER}
+    kinds, _inferred = tool_kinds(c.brief)
+    scores = {key: sum(1 for w in (c.block(f"items.{key}.match") or []) if f" {w}" in text) for key in ORDER
+              if c.applies(key, kinds)}  # a question about a part of the tool this one lacks gets no topic
     if not c.brief.stays_same:
         scores["same"] = 0
     key = max(scores, key=lambda k: scores[k])
@@ -238,47 +386,56 @@ def _best_hit(c: FaqComposer, query: str, stems: set[str], stop: set[str]) -> Hi
     return best
 
 
-def _passage(c: FaqComposer, hit: Hit, stems: set[str]) -> str:
-    """What a retrieved passage contributes: a fact's claim, a known paraphrase, or a short quotation."""
+def _passage(c: FaqComposer, hit: Hit, stems: set[str], key: str) -> str:
+    """What a retrieved passage contributes to staff text: a fact's claim attributed in words, or a quotation
+    from an uploaded document. Shipped guidance is advice for the sender: it becomes a note, never staff text."""
     if hit.kind == "fact" and hit.claim:
-        return with_mark(sentence(hit.claim), c.book.cite(hit))
-    for key in ORDER:
-        options = c.block(f"items.{key}.guidance") or {}
-        if hit.card_id in options:
-            return with_mark(c.say(options[hit.card_id], f"answer.{hit.card_id}"), c.book.cite(hit))
-    quote = _best_sentence(hit.text, stems)
+        c.book.cite(hit)
+        return c.claim(hit)
+    if hit.origin != "upload":
+        for topic in ORDER:
+            options = c.block(f"items.{topic}.notes") or {}
+            if hit.card_id in options:
+                c.notes.append(Note(section=key, text=c.say(options[hit.card_id], f"answer.{hit.card_id}"),
+                                    source=hit.card_id))
+                break
+        return ""
+    quote = _best_sentence(hit.text, stems, hit.title)
     if not quote:
         return ""
-    quote = quote.rstrip(".!?")
-    return with_mark(c.say("answer.quote", source=hit.title, quote=quote), c.book.cite(hit))
+    c.book.cite(hit)
+    return c.say("answer.quote", source=hit.title, quote=quote.rstrip(".!?"))
 
 
 def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant: int = 0,
-           book: CitationBook | None = None) -> FaqItem:
-    """A grounded answer to a user's own question, in the brief's register.
+           book: CitationBook | None = None, notes: list[Note] | None = None) -> FaqItem:
+    """A grounded answer to a user's own question, in the brief's register, from the brief first.
 
-    Marks `[n]` number the sources in `book` (pass a draft's book to continue its numbering; its `citations`
-    then hold the Citation objects the marks refer to)."""
+    The brief's lines are passages beside the retrieved ones: when some answer the question they lead the
+    answer. The sources an answer relies on are registered in `book` (pass a draft's book to continue its
+    list; its `citations` then hold them) and named in words, with no [n] marks. Guidance that fits the
+    question is appended to `notes` (the draft's sender's notes), keyed by the new item."""
     c = FaqComposer(brief, lang, retriever, variant, "faq", book=book)
     question = " ".join(question.split())
+    key = f"custom-{zlib.crc32(question.encode('utf-8')):08x}"
     stop = set(c.block("answer.stopwords") or [])
     stems = _stems(question, stop, {w.lower() for w in _WORD.findall(brief.ai_tool)})
+    own = [p.text for p in BriefIndex(brief, lang, stop).search(question)]
     parts: list[str] = []
     ids: list[str] = []
-    key = _topic(c, question, stems, stop)
-    if key is not None:
-        item = c.item(key)
-        if item is not None:
-            parts.append(item.answer)
-            ids += item.citations
-    known = " ".join(parts).lower()
-    own = [i for i in _brief_items(brief)
-           if i.lower() not in known and len(stems & _stems(i, stop, set())) >= MIN_OVERLAP][:2]
-    if own:
+    topic = _topic(c, question, stems, stop)
+    item = c.item(topic) if topic is not None else None
+    if item is not None and own and not all(line.lower() in item.answer.lower() for line in own):
+        item = None  # the brief answers first; the topic's general wording would only drift from it
+    c.notes = [n.model_copy(update={"section": key}) for n in c.notes] if item is not None else []
+    if item is not None:  # its answer already names the brief's lines that answer the question
+        parts.append(item.answer)
+        ids += item.citations
+    elif own:
         parts += [c.say("answer.in_plan"), _sentences(own)]
-    if not ids:  # a standard topic with its own sources needs no extra passage
+    if not ids and not own:  # fused ranking: a retrieved passage only when the brief does not answer
         hit = _best_hit(c, f"{question} {brief.ai_tool}", stems, stop)
-        text = _passage(c, hit, stems) if hit is not None else ""
+        text = _passage(c, hit, stems, key) if hit is not None else ""
         if text:
             parts.append(text)
             c.used.add(hit.card_id)
@@ -287,6 +444,7 @@ def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant
         parts.append(c.say("answer.unknown"))
     elif brief.contact_person not in " ".join(parts):
         parts.append(c.say("answer.more"))
-    answer_text = _join(parts)
-    return FaqItem(key=f"custom-{zlib.crc32(question.encode('utf-8')):08x}", question=question, answer=answer_text,
-                   citations=list(dict.fromkeys(ids)), custom=True)
+    if notes is not None:
+        notes.extend(c.notes)
+    return FaqItem(key=key, question=question, answer=_join(parts), citations=list(dict.fromkeys(ids)),
+                   custom=True)

@@ -514,9 +514,12 @@ def write(kind: str, brief: Brief, lang: str, passages: list[Hit], chat_model, *
     return merge(base, reply, passages, engine or model_label(chat_model))
 
 
-def answer_question(question: str, brief: Brief, lang: str, passages: list[Hit], chat_model, timeout: float
-                    ) -> FaqItem:
+def answer_question(question: str, brief: Brief, lang: str, passages: list[Hit], chat_model, timeout: float,
+                    brief_lines: list[str] = ()) -> FaqItem:
     """A grounded answer to a user's own question, written by `chat_model`.
+
+    `brief_lines` are the brief's own lines that answer the question (`drafting.brief_index`): the model is
+    told to answer from them first, before the passages.
 
     The answer's marks are numbered in the order of `item.citations` ([1] is `item.citations[0]`); use
     `item_citations(item, passages)` to get the matching `Citation`s (e.g. for `add_faq_item`)."""
@@ -527,7 +530,10 @@ def answer_question(question: str, brief: Brief, lang: str, passages: list[Hit],
     system = "\n\n".join([RULES, style_instructions(brief, lang),
                           "Answer the staff question inside <question> in 2 to 5 short sentences, from the brief "
                           "and the passages. If they do not hold the answer, say so and name the contact person."])
-    user = "\n\n".join([brief_block(brief, lang), passages_block(passages),
+    lines = "\n".join(f"- {_data(line)}" for line in brief_lines)
+    first = [f"<brief_answers>\n{lines}\n</brief_answers>\nThese lines of the brief answer the question: answer "
+             "from them first."] if brief_lines else []
+    user = "\n\n".join([brief_block(brief, lang), *first, passages_block(passages),
                         f"<question>{_data(question)}</question>",
                         'Return JSON in this shape: {"answer": "...", "sources": [1]}'])
     reply = _ask(chat_model, [SystemMessage(content=system), HumanMessage(content=user)], timeout, AnswerReply,
