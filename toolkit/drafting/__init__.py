@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from toolkit.brief import Brief
+from toolkit.brief import Brief, untranslated_notice
 from toolkit.citations import CitationBook, normalise_citations, remapper
 from toolkit.drafting.compose import Retriever
 from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit
@@ -57,10 +57,14 @@ def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0,
 
 
 def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout) -> Draft:
-    """The draft before checks: the composer's, or the model's with the composer's as fallback."""
+    """The draft before checks: the composer's, or the model's with the composer's as fallback. The brief is
+    read in the draft's language; brief text still in another language is named in a notice."""
+    brief = brief.for_lang(lang)
     result = offline_draft(kind, brief, lang, retriever, variant, wave)
     if chat_model is not None:
         result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
+    if brief.untranslated:
+        result.notices.append(untranslated_notice(brief.untranslated, lang))
     return result
 
 
@@ -90,7 +94,7 @@ def recheck(result: Draft, brief: Brief | None) -> Draft:
     from toolkit import checks
 
     result = normalise_citations(result)
-    result.checks = checks.run(result, brief)
+    result.checks = checks.run(result, brief.for_lang(result.lang) if brief is not None else None)
     return result
 
 
@@ -147,14 +151,14 @@ def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retr
 
         passages = retriever.search(question, lang=current.lang, k=6)
         try:
-            item = llm_writer.answer_question(question, brief, current.lang, passages, chat_model,
-                                              timeout=_timeout(timeout))
+            item = llm_writer.answer_question(question, brief.for_lang(current.lang), current.lang, passages,
+                                              chat_model, timeout=_timeout(timeout))
             return add_faq_item(current, item, llm_writer.item_citations(item, passages), brief)
         except llm_writer.LLMWriteError as exc:
             log.warning("language model failed for a question: %s", exc.reason)
             notice = llm_writer.fallback_notice(exc, current.lang, what="answer")
     book = CitationBook(current.citations)
-    item = faq.answer(question, brief, current.lang, retriever, book=book)
+    item = faq.answer(question, brief.for_lang(current.lang), current.lang, retriever, book=book)
     result = current.model_copy(deep=True)
     result.citations = book.citations
     result.items.append(item.model_copy(update={"custom": True, "notice": notice}))
