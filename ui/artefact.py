@@ -21,7 +21,8 @@ log = logging.getLogger("toolkit.ui")
 @dataclass
 class Current:
     """The draft a session is working on, the workspace version its edits build on, and a generation counter
-    that renews the editors' widget keys whenever the draft is replaced from outside the editors."""
+    that renews the editors' widget keys whenever the draft is replaced from outside the editors. Generations
+    are unique within the session, so two languages of one document never share an editor's widget key."""
 
     draft: Draft
     version: int
@@ -55,8 +56,16 @@ def current(pid: str, kind: str, lang: str | None = None) -> Current | None:
     store = _store()
     if (pid, kind, lang) not in store:
         saved = state.workspace().latest_draft(pid, kind, lang)
-        store[(pid, kind, lang)] = Current(saved.draft, saved.version, variant=saved.draft.variant) if saved else None
+        store[(pid, kind, lang)] = Current(saved.draft, saved.version, gen=_next_gen(),
+                                           variant=saved.draft.variant) if saved else None
     return store[(pid, kind, lang)]
+
+
+def _next_gen() -> int:
+    """A generation number not used before in this session."""
+    gen = st.session_state.get("draft_gen", 0) + 1
+    st.session_state["draft_gen"] = gen
+    return gen
 
 
 def save(pid: str, draft: Draft, *, replaced: bool) -> None:
@@ -70,7 +79,7 @@ def save(pid: str, draft: Draft, *, replaced: bool) -> None:
         state.flash("warning", _("This draft was also changed in another window. Both versions are kept "
                                  "(version {mine} is yours, version {other} is the other).",
                                  mine=result.version, other=result.other_version))
-    gen = (cur.gen + 1) if (cur and replaced) else (cur.gen if cur else 0)
+    gen = _next_gen() if (replaced or cur is None) else cur.gen
     variant = draft.variant
     regenerations = cur.regenerations if cur else {}
     _store()[key] = Current(draft, result.version, gen, variant, regenerations)
