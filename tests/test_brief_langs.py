@@ -8,7 +8,16 @@ import yaml
 from app_support import example_brief as example
 
 from toolkit import drafting
-from toolkit.brief import BriefError, brief_to_dict, load_brief, parse_brief, value_in, with_value, written_in
+from toolkit.brief import (
+    BriefError,
+    brief_to_dict,
+    load_brief,
+    parse_brief,
+    quoted_fields,
+    value_in,
+    with_value,
+    written_in,
+)
 from toolkit.i18n import translator
 
 
@@ -118,3 +127,12 @@ def test_the_swedish_value_is_used_and_nothing_warns():
     assert "Kontakta Mark Jansen, gruppchef" in survey.text
     assert survey.notices == []
     assert [f for f in survey.checks if f.check == "language"] == []
+
+
+def test_only_the_fields_a_draft_quotes_are_named():
+    brief = parse_brief(example("nl")).for_lang("sv")
+    text = "Har du frågor? Kontakta Sanne de Vries, teamleider klantenservice. Vi börjar den 1 mars."
+    assert quoted_fields(brief, text) == ("contact_person",)
+    assert quoted_fields(brief, "Snart börjar vi: na elk gesprek de notities zelf uittypen slipper du.") == \
+        ("stops_doing",)
+    assert quoted_fields(brief, "Inget från beskrivningen här.") == ()

@@ -9,11 +9,13 @@ and `address` a map per language (`{nl: u, sv: ni}`). A Brief's own fields hold 
 value in the brief's `language` (else English, Dutch, Swedish). `Brief.for_lang(lang)` gives the brief as one
 language reads it, so composers only ever see plain strings, and names in `untranslated` the fields whose text
 is still in another language: a map without that language, or a plain value that reads as another language.
+`quoted_fields(brief, text)` narrows those to the ones a draft's text actually quotes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
@@ -325,6 +327,28 @@ def _plain_lang(name: str, value: Any, home: str) -> str:
     if name == "address":
         return next((code for code, forms in ADDRESSES.items() if str(value).strip().lower() in forms), home)
     return home
+
+
+def quoted_fields(brief: Brief, text: str, fields: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Those of `fields` (default: `brief.untranslated`) whose text `text` quotes: some entry or sentence of the
+    field (for "Name, role" fields, the role) opens with words found in `text`, ignoring case and spacing."""
+    lowered = " ".join(_WORDS.findall(text.lower()))
+    found = []
+    for name in brief.untranslated if fields is None else fields:
+        value = getattr(brief, name)
+        entries = list(value) if isinstance(value, list | tuple) else _SENTENCE_END.split(str(value or ""))
+        if name in NAME_FIRST:
+            entries = [entry.partition(",")[2] for entry in entries]
+        for entry in entries:
+            opening = " ".join(_WORDS.findall(entry.lower())[:4])
+            if len(opening) >= 6 and opening in lowered:
+                found.append(name)
+                break
+    return tuple(found)
+
+
+_WORDS = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def written_in(value: Any, name: str = "") -> str | None:

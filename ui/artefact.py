@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from toolkit import drafting, editing
-from toolkit.brief import Brief
+from toolkit.brief import Brief, quoted_fields
 from toolkit.i18n import LANGUAGE_NAMES
 from toolkit.models import Draft
 from ui import brief_form, resources, state
@@ -199,10 +199,11 @@ def status_line(pid: str, kind: str) -> None:
         st.info(notice, icon=":material/info:")
 
 
-def translation_offer(pid: str, brief: Brief | None, lang: str) -> None:
+def translation_offer(pid: str, brief: Brief | None, draft: Draft) -> None:
     """The brief's fields this document quotes in another language, to translate here (saved in the brief)."""
     _ = state.tr()
-    untranslated = brief.for_lang(lang).untranslated if brief is not None else ()
+    lang = draft.lang
+    untranslated = quoted_fields(brief.for_lang(lang), draft.text) if brief is not None else ()
     if not untranslated:
         return
     latest = state.workspace().latest_brief(pid)
@@ -291,7 +292,7 @@ def page(kind: str, title: str, editor, extra_download=None) -> None:
         st.info(_("No draft yet. Press “Write draft” to write one from the brief."), icon=":material/edit_document:")
         return
     status_line(pid, kind)
-    translation_offer(pid, brief, cur.draft.lang)
+    translation_offer(pid, brief, cur.draft)
     extra = (lambda: extra_download(cur.draft)) if extra_download else None
     panels(pid, cur.draft, data, lambda: editor(pid, brief, cur), extra)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from toolkit.brief import Brief, untranslated_notice
+from toolkit.brief import Brief, quoted_fields, untranslated_notice
 from toolkit.citations import CitationBook, normalise_citations, remapper
 from toolkit.drafting.compose import Retriever
 from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit
@@ -58,13 +58,14 @@ def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0,
 
 def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout) -> Draft:
     """The draft before checks: the composer's, or the model's with the composer's as fallback. The brief is
-    read in the draft's language; brief text still in another language is named in a notice."""
+    read in the draft's language; brief text the draft quotes in another language is named in a notice."""
     brief = brief.for_lang(lang)
     result = offline_draft(kind, brief, lang, retriever, variant, wave)
     if chat_model is not None:
         result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
-    if brief.untranslated:
-        result.notices.append(untranslated_notice(brief.untranslated, lang))
+    quoted = quoted_fields(brief, result.text)
+    if quoted:
+        result.notices.append(untranslated_notice(quoted, lang))
     return result
 
 
