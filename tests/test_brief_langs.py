@@ -136,3 +136,10 @@ def test_only_the_fields_a_draft_quotes_are_named():
     assert quoted_fields(brief, "Snart börjar vi: na elk gesprek de notities zelf uittypen slipper du.") == \
         ("stops_doing",)
     assert quoted_fields(brief, "Inget från beskrivningen här.") == ()
+
+
+def test_an_english_entry_in_the_address_map_is_ignored():
+    data = example("en")
+    data["address"] = {"en": "formal", "sv": "ni"}
+    brief = parse_brief(data)
+    assert (brief.register("sv"), brief.register("en"), brief.register("nl")) == ("ni", "formal", "u")

@@ -93,7 +93,6 @@ class Brief(BaseModel):
 
     # field -> language -> validated value, for the fields given as a map per language (see the module doc).
     _by_lang: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
-    _resolved: str | None = PrivateAttr(default=None)  # the language for_lang resolved to (None: not resolved)
     _untranslated: tuple[str, ...] = PrivateAttr(default=())
 
     @field_validator("organisation", "ai_tool", "audience", "contact_person", "author", mode="before")
@@ -155,7 +154,7 @@ class Brief(BaseModel):
         if "address" in self._by_lang:
             update["address"] = self._by_lang["address"].get(lang)
         copy = self.model_copy(update=update)
-        copy._by_lang, copy._resolved = self._by_lang, lang
+        copy._by_lang = self._by_lang
         copy._untranslated = tuple(name for name in TRANSLATABLE if copy._foreign(name, lang))
         return copy
 
@@ -228,6 +227,8 @@ def parse_brief(data: Any, lang: str | None = None) -> Brief:
     if not isinstance(data, dict):
         raise BriefError([("", _("A brief must be a set of fields such as organisation and purpose."))], lang)
     maps = {name: _language_map(data[name]) for name in PER_LANG if _is_language_map(data.get(name))}
+    if "address" in maps:  # English has no form of address of its own (its register follows `tone`)
+        maps["address"] = {code: value for code, value in maps["address"].items() if code in ADDRESSES}
     home = normalise_lang(data.get("language") if isinstance(data.get("language"), str) else None)
     brief = _validate(_plain(data, maps, None, home), lang, "")
     by_lang: dict[str, dict[str, Any]] = {name: {} for name in maps}

@@ -377,10 +377,10 @@ def translation_fields(pid: str, lang: str, fields=None) -> None:
         value = _translation_widget_value(field, shown.get(field), lang, home)
         label = f"{_(FIELD_LABELS[field])} ({LANGUAGE_NAMES[lang]})"
         if field == "address":
-            options = ["", *ADDRESSES[lang]]
+            choices = {"": _("Automatic"), **{code: code for code in ADDRESSES[lang]}}
+            options = list(choices)
             st.selectbox(label, options, index=options.index(value) if value in options else 0, key=key,
-                         format_func=lambda code: code or _("Automatic"), on_change=_save_translation,
-                         args=(pid, field, lang))
+                         format_func=choices.get, on_change=_save_translation, args=(pid, field, lang))
             continue
         original = to_widget_value(field, shown.get(field), home)
         widget = st.text_area if field in LIST_FIELDS or field in ("purpose", "vision") else st.text_input
