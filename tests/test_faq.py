@@ -177,8 +177,7 @@ def test_a_chatbot_gets_the_customer_questions(retriever):
                                                 ("sv", "en chattbot för kunder"),
                                                 ("en", "summaries after calls")])
 def test_kinds_inferred_from_the_brief_are_named_in_a_notice(lang, expected, retriever):
-    brief = brief_for(lang)
-    assert brief.tool_kinds == []
+    brief = brief_for(lang).model_copy(update={"tool_kinds": []})  # the examples name theirs; infer them here
     draft = faq.compose(brief, lang, retriever)
     assert len(draft.notices) == 1 and expected in draft.notices[0]
     assert "Kind of AI tool" not in draft.notices[0] or lang == "en", "the notice is in the draft's language"

@@ -2,20 +2,30 @@
 
 Load from YAML or JSON with `load_brief(path)` or validate a mapping with `parse_brief(data, lang)`.
 Problems raise `BriefError`, whose messages name the field in the user's language.
+
+One brief serves documents in several languages. A free-text field (`TRANSLATABLE`) may hold a plain value or a
+map from language to value (`contact_person: {nl: "Sanne de Vries, teamleider", sv: "Sanne de Vries, gruppchef"}`),
+and `address` a map per language (`{nl: u, sv: ni}`). A Brief's own fields hold one plain value each: the map's
+value in the brief's `language` (else English, Dutch, Swedish). `Brief.for_lang(lang)` gives the brief as one
+language reads it, so composers only ever see plain strings, and names in `untranslated` the fields whose text
+is still in another language: a map without that language, or a plain value that reads as another language.
+`quoted_fields(brief, text)` narrows those to the ones a draft's text actually quotes.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
-from toolkit.i18n import normalise_lang, translator
+from toolkit.i18n import LANGUAGE_NAMES, normalise_lang, translator
 from toolkit.models import LANGS, Lang
 from toolkit.text import clean_text, one_line
 
@@ -54,6 +64,14 @@ FIELD_LABELS = {  # msgids; translated through the catalogs
     "tool_kinds": "Kind of AI tool",
 }
 
+# The fields that may hold a value per language (a map from language to value), and those among them that are
+# text staff read (whose language is checked against the draft's). `address` is a choice per language.
+TRANSLATABLE = ("purpose", "vision", "changes", "stops_doing", "stays_same", "facts", "success_measures",
+                "commitments", "audience", "contact_person", "author")
+PER_LANG = (*TRANSLATABLE, "address")
+NAME_FIRST = ("contact_person", "author")  # "Name, role": only the role is language; a bare name is not
+ADDRESSES = {"nl": ("je", "u"), "sv": ("du", "ni")}
+
 
 class Brief(BaseModel):
     """A validated rollout brief. Text is cleaned of control characters; lists drop empty entries."""
@@ -78,6 +96,10 @@ class Brief(BaseModel):
     address: Literal["je", "u", "du", "ni"] | None = None  # nl: je/u, sv: du/ni; derived when empty
     author: str = Field(default="", max_length=MAX_LINE)
     tool_kinds: list[ToolKind] = Field(default_factory=list)  # empty: inferred (see `tool_kinds`)
+
+    # field -> language -> validated value, for the fields given as a map per language (see the module doc).
+    _by_lang: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    _untranslated: tuple[str, ...] = PrivateAttr(default=())
 
     @field_validator("organisation", "ai_tool", "audience", "contact_person", "author", mode="before")
     @classmethod
@@ -133,14 +155,44 @@ class Brief(BaseModel):
 
     def register(self, lang: str) -> str:
         """The form of address for a language: nl je/u, sv du/ni, en plain/formal."""
+        address = self._by_lang.get("address", {}).get(lang, self.address)
         if lang == "nl":
-            return self.address if self.address in ("je", "u") else ("u" if self.tone == "formal" else "je")
+            return address if address in ("je", "u") else ("u" if self.tone == "formal" else "je")
         if lang == "sv":
-            return self.address if self.address in ("du", "ni") else "du"
+            return address if address in ("du", "ni") else "du"
         return "formal" if self.tone == "formal" else "plain"
 
     def draft_lang(self, override: str | None = None) -> str:
         return normalise_lang(override or self.language or "en")
+
+    def for_lang(self, lang: str) -> Brief:
+        """The brief as a document in `lang` reads it: each per-language field holds its value in `lang` (a
+        field without one keeps its other-language value and is named in `untranslated`)."""
+        lang = normalise_lang(lang)
+        update = {name: values[lang] for name, values in self._by_lang.items() if lang in values}
+        if "address" in self._by_lang:
+            update["address"] = self._by_lang["address"].get(lang)
+        copy = self.model_copy(update=update)
+        copy._by_lang = self._by_lang
+        copy._untranslated = tuple(name for name in TRANSLATABLE if copy._foreign(name, lang))
+        return copy
+
+    @property
+    def untranslated(self) -> tuple[str, ...]:
+        """After `for_lang`: the fields whose text a draft in that language would quote in another language."""
+        return self._untranslated
+
+    @property
+    def langs(self) -> dict[str, tuple[str, ...]]:
+        """The languages each per-language field has a value in (only fields given as a map)."""
+        return {name: tuple(lang for lang in LANGS if lang in values) for name, values in self._by_lang.items()}
+
+    def _foreign(self, name: str, lang: str) -> bool:
+        values = self._by_lang.get(name)
+        if values is not None and lang not in values:
+            return True  # a map without this language: the draft falls back to another language's text
+        found = written_in(getattr(self, name), name)
+        return found is not None and found != lang
 
 
 class BriefError(ValueError):
@@ -189,11 +241,32 @@ def _message(error: dict, lang: str) -> str:
 
 
 def parse_brief(data: Any, lang: str | None = None) -> Brief:
-    """Validate a mapping into a Brief; raise BriefError with localised, field-named messages."""
+    """Validate a mapping into a Brief; raise BriefError with localised, field-named messages.
+
+    Per-language fields may be maps from language to value; every language's values are validated."""
     lang = normalise_lang(lang or (data.get("language") if isinstance(data, dict) else None))
     _ = translator(lang)
     if not isinstance(data, dict):
         raise BriefError([("", _("A brief must be a set of fields such as organisation and purpose."))], lang)
+    maps = {name: _language_map(data[name]) for name in PER_LANG if _is_language_map(data.get(name))}
+    if "address" in maps:  # English has no form of address of its own (its register follows `tone`)
+        maps["address"] = {code: value for code, value in maps["address"].items() if code in ADDRESSES}
+    home = normalise_lang(data.get("language") if isinstance(data.get("language"), str) else None)
+    brief = _validate(_plain(data, maps, None, home), lang, "")
+    by_lang: dict[str, dict[str, Any]] = {name: {} for name in maps}
+    for value_lang in sorted({code for values in maps.values() for code in values}, key=LANGS.index):
+        resolved = _validate(_plain(data, maps, value_lang, home), lang, LANGUAGE_NAMES[value_lang])
+        for name, values in maps.items():
+            if value_lang in values:
+                by_lang[name][value_lang] = getattr(resolved, name)
+    _check_addresses(maps.get("address", {}), lang)
+    brief._by_lang = by_lang
+    return brief
+
+
+def _validate(data: dict, lang: str, prefix: str) -> Brief:
+    """Brief.model_validate with BriefError; `prefix` (a language's name) leads each message."""
+    _ = translator(lang)
     try:
         return Brief.model_validate(data)
     except ValidationError as exc:
@@ -204,12 +277,126 @@ def parse_brief(data: Any, lang: str | None = None) -> Brief:
             if field in seen:
                 continue
             seen.add(field)
-            problems.append((field, _message(error, lang)))
+            message = _message(error, lang)
+            problems.append((field, f"{prefix}: {message}" if prefix else message))
         raise BriefError(problems, lang) from None
 
 
+def _is_language_map(value: Any) -> bool:
+    """A mapping whose every key is one of the toolkit's languages (en, nl, sv), in any case."""
+    return (isinstance(value, dict) and bool(value)
+            and all(isinstance(key, str) and key.strip().lower() in LANGS for key in value))
+
+
+def _language_map(value: dict) -> dict[str, Any]:
+    """{lang: value} with the keys normalised and empty values left out (an empty text is no translation)."""
+    out = {key.strip().lower(): item for key, item in value.items()}
+    return {key: item for key, item in out.items() if item not in (None, "", [])}
+
+
+def _plain(data: dict, maps: dict[str, dict[str, Any]], lang: str | None, home: str) -> dict:
+    """The brief with each map replaced by one value: `lang`'s, else the home language's, English, Dutch,
+    Swedish (a required field given in any language is present)."""
+    order = [code for code in (lang, home, *LANGS) if code]
+    out = dict(data)
+    for name, values in maps.items():
+        out[name] = next((values[code] for code in order if code in values), None)
+    return out
+
+
+def _check_addresses(addresses: dict[str, Any], lang: str) -> None:
+    """Each language's form of address is one that language has (nl je/u, sv du/ni)."""
+    _ = translator(lang)
+    for code, value in addresses.items():
+        allowed = ADDRESSES.get(code, ())
+        if str(value).strip().lower() not in allowed:
+            options = ", ".join(allowed) or "-"
+            raise BriefError([("address", f"{LANGUAGE_NAMES[code]}: " + _("Choose one of: {options}.",
+                                                                          options=options))], lang)
+
+
+def value_in(name: str, value: Any, lang: str, home: str) -> Any:
+    """The stored value of field `name` in `lang` (a plain value belongs to the brief's language `home`, a plain
+    form of address to the language it is a form of); None when there is none."""
+    if _is_language_map(value):
+        return _language_map(value).get(lang)
+    if value in (None, "", []):
+        return None
+    return value if _plain_lang(name, value, home) == lang else None
+
+
+def with_value(name: str, value: Any, lang: str, new: Any, home: str) -> Any:
+    """The stored value of field `name` with its `lang` value set to `new` (empty: removed). A plain value
+    stays plain while it is the only one; a second language makes it a map ({"nl": ..., "sv": ...})."""
+    if name == "address" and new:
+        lang = _plain_lang(name, new, lang)
+    if _is_language_map(value):
+        values = _language_map(value)
+    elif value in (None, "", []):
+        values = {}
+    else:
+        values = {_plain_lang(name, value, home): value}
+    values[lang] = new
+    values = {code: item for code, item in values.items() if item not in (None, "", [])}
+    if not values:
+        return "" if name != "address" else None
+    if set(values) == {home} or (len(values) == 1 and name == "address"):
+        return next(iter(values.values()))
+    return {code: values[code] for code in LANGS if code in values}
+
+
+def _plain_lang(name: str, value: Any, home: str) -> str:
+    """The language a plain value is in: a form of address's own language, else the brief's."""
+    if name == "address":
+        return next((code for code, forms in ADDRESSES.items() if str(value).strip().lower() in forms), home)
+    return home
+
+
+def quoted_fields(brief: Brief, text: str, fields: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Those of `fields` (default: `brief.untranslated`) whose text `text` quotes: some entry or sentence of the
+    field (for "Name, role" fields, the role) opens with words found in `text`, ignoring case and spacing."""
+    lowered = " ".join(_WORDS.findall(text.lower()))
+    found = []
+    for name in brief.untranslated if fields is None else fields:
+        value = getattr(brief, name)
+        entries = list(value) if isinstance(value, list | tuple) else _SENTENCE_END.split(str(value or ""))
+        if name in NAME_FIRST:
+            entries = [entry.partition(",")[2] for entry in entries]
+        for entry in entries:
+            opening = " ".join(_WORDS.findall(entry.lower())[:4])
+            if len(opening) >= 6 and opening in lowered:
+                found.append(name)
+                break
+    return tuple(found)
+
+
+_WORDS = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def written_in(value: Any, name: str = "") -> str | None:
+    """The language a brief value reads as ("nl", "sv", "en"), or None when it is too short or unclear.
+
+    For "Name, role" fields (`NAME_FIRST`) only the role counts: a person's name is no language."""
+    text = "\n".join(value) if isinstance(value, list | tuple) else str(value or "")
+    if name in NAME_FIRST:
+        head, sep, rest = text.partition(",")
+        if not sep:
+            head, sep, rest = text.partition("(")
+        text = rest if sep else ""
+    return _detect(text.strip())
+
+
+@lru_cache(maxsize=2048)
+def _detect(text: str) -> str | None:
+    from toolkit.language import detect_language  # lingua loads on first use only
+
+    return detect_language(text) if text else None
+
+
 def load_brief(path: str | Path, lang: str | None = None) -> Brief:
-    """Load a brief from a YAML or JSON file."""
+    """Load a brief from a YAML or JSON file. With `lang`, messages are in that language and the brief is read
+    as a document in `lang` reads it (`Brief.for_lang`)."""
     explicit = lang
     lang = normalise_lang(lang)
     _ = translator(lang)
@@ -225,13 +412,33 @@ def load_brief(path: str | Path, lang: str | None = None) -> Brief:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError):
         raise BriefError([("", _("The brief file is not valid YAML or JSON."))], lang) from None
+    wanted = explicit
     if explicit is None and isinstance(data, dict) and isinstance(data.get("language"), str):
         explicit = data["language"]
-    return parse_brief(data, explicit)
+    brief = parse_brief(data, explicit)
+    return brief.for_lang(wanted) if wanted else brief
 
 
 def brief_to_dict(brief: Brief) -> dict:
-    return brief.model_dump(mode="json")
+    """The brief as data, per-language fields as maps again (what `parse_brief` reads back)."""
+    data = brief.model_dump(mode="json")
+    for name, values in brief._by_lang.items():
+        data[name] = dict(values)
+    return data
+
+
+def field_names(fields: Iterable[str], lang: str) -> str:
+    """The fields' labels in `lang`, joined for a message ("Contact person, Purpose")."""
+    _ = translator(lang)
+    return ", ".join(_(FIELD_LABELS.get(name, name)) for name in fields)
+
+
+def untranslated_notice(fields: Iterable[str], lang: str) -> str:
+    """The notice on a draft that quotes brief text in another language, naming the fields to translate."""
+    _ = translator(lang)
+    return _("Some text from the brief is not in this document's language yet and appears as written in the "
+             "brief: {fields}. Add a translation of these fields in the brief (Rollout page).",
+             fields=field_names(fields, lang))
 
 
 # --- the kind of AI tool ------------------------------------------------------------------------------------

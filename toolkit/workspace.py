@@ -4,6 +4,12 @@ Several Streamlit sessions (and threads) share one file: each call opens its own
 runs in WAL mode, and writes take the write lock up front (`BEGIN IMMEDIATE`) so version numbers never
 collide. Nothing is overwritten: every save of a brief or a draft adds a version.
 
+Drafts are kept per project, kind and language: a Dutch and a Swedish survey stand side by side, each with its
+own list of versions, and saving one never replaces the other. Version numbers count per project and kind
+across languages, so one number names one saved draft (the Dutch survey may hold versions 1 and 3, the Swedish
+one version 2). A workspace file made before languages were stored gets a `lang` column on open, filled from
+each stored draft's own JSON.
+
 Optimistic concurrency for drafts: a session passes the version its edits are based on. When another
 session saved a newer version in the meantime, the new save is still kept, marked as a conflict copy, and
 the result says so; neither session's work is dropped.
@@ -32,11 +38,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from toolkit.models import Draft
+from toolkit.models import LANGS, Draft
 from toolkit.settings import EMBEDDERS, PROVIDERS
 
 # Columns added after the first release: a workspace file made before them gets them on open.
 BRIEF_COLUMNS = {"base_version": "INTEGER", "conflict": "INTEGER NOT NULL DEFAULT 0"}
+DRAFT_COLUMNS = {"lang": "TEXT"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -67,6 +74,7 @@ CREATE TABLE IF NOT EXISTS drafts (
     session_id TEXT NOT NULL DEFAULT '',
     base_version INTEGER,
     conflict INTEGER NOT NULL DEFAULT 0,
+    lang TEXT,
     UNIQUE (project_id, kind, version)
 );
 CREATE TABLE IF NOT EXISTS plan_confirmations (
@@ -148,6 +156,10 @@ class DraftVersion:
     session_id: str
     conflict: bool
 
+    @property
+    def lang(self) -> str:
+        return self.draft.lang
+
 
 @dataclass(frozen=True)
 class SaveResult:
@@ -188,6 +200,8 @@ class Workspace:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
             _add_missing_columns(conn, "briefs", BRIEF_COLUMNS)
+            _add_missing_columns(conn, "drafts", DRAFT_COLUMNS)
+            _backfill_draft_langs(conn)
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -244,7 +258,7 @@ class Workspace:
         return self.get_project(project_id)  # type: ignore[return-value]
 
     def duplicate(self, project_id: str, name: str = "") -> Project:
-        """A new project with a copy of the latest brief and the latest draft of each kind."""
+        """A new project with a copy of the latest brief and the latest draft of each kind in each language."""
         source = self.get_project(project_id)
         if source is None:
             raise ProjectNotFound(project_id)
@@ -253,9 +267,10 @@ class Workspace:
         if brief is not None:
             self.save_brief(copy.id, brief.data, session_id="duplicate")
         for kind in self.draft_kinds(project_id):
-            latest = self.latest_draft(project_id, kind)
-            if latest is not None:
-                self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None)
+            for lang in self.draft_langs(project_id, kind):
+                latest = self.latest_draft(project_id, kind, lang)
+                if latest is not None:
+                    self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None)
         return copy
 
     def delete(self, project_id: str) -> None:
@@ -355,29 +370,33 @@ class Workspace:
 
     def save_draft(self, project_id: str, draft: Draft, session_id: str = "",
                    base_version: int | None = None) -> SaveResult:
-        """Store a draft as a new version of its kind.
+        """Store a draft as a new version of its kind in its language (`draft.lang`).
 
         `base_version` is the version the caller's edits start from (None for a brand-new draft). If another
-        session has saved a newer version since then, this draft is still stored (as a conflict copy) and the
-        result reports the other version, so the caller can tell the user that both are kept.
+        session has saved a newer version of the same kind and language since then, this draft is still
+        stored (as a conflict copy) and the result reports the other version, so the caller can tell the user
+        that both are kept. A draft in another language is never a conflict: it is a document of its own.
         """
         payload = draft.model_dump_json()
         with self._connect(write=True) as conn:
             self._require(conn, project_id)
+            newest = conn.execute("SELECT MAX(version) FROM drafts WHERE project_id = ? AND kind = ?",
+                                  (project_id, draft.kind)).fetchone()[0] or 0
             latest = conn.execute(
-                "SELECT version, session_id FROM drafts WHERE project_id = ? AND kind = ? "
+                "SELECT version, session_id FROM drafts WHERE project_id = ? AND kind = ? AND lang = ? "
                 "ORDER BY version DESC LIMIT 1",
-                (project_id, draft.kind),
+                (project_id, draft.kind, draft.lang),
             ).fetchone()
             latest_version = latest["version"] if latest else 0
             conflict = bool(latest and base_version is not None and latest_version > base_version
                             and latest["session_id"] != session_id)
-            version = latest_version + 1
+            version = newest + 1
             now = _iso(_now())
             conn.execute(
-                "INSERT INTO drafts (project_id, kind, version, data, saved_at, session_id, base_version, conflict)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (project_id, draft.kind, version, payload, now, session_id, base_version, int(conflict)),
+                "INSERT INTO drafts (project_id, kind, lang, version, data, saved_at, session_id, base_version,"
+                " conflict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (project_id, draft.kind, draft.lang, version, payload, now, session_id, base_version,
+                 int(conflict)),
             )
             conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
         if conflict:
@@ -385,15 +404,18 @@ class Workspace:
                               other_session=latest["session_id"])
         return SaveResult(version=version)
 
-    def latest_draft(self, project_id: str, kind: str) -> DraftVersion | None:
+    def latest_draft(self, project_id: str, kind: str, lang: str | None = None) -> DraftVersion | None:
+        """The newest draft of a kind in `lang` (None: the newest in any language)."""
+        where, args = _lang_filter(lang)
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT * FROM drafts WHERE project_id = ? AND kind = ? ORDER BY version DESC LIMIT 1",
-                (project_id, kind),
+                f"SELECT * FROM drafts WHERE project_id = ? AND kind = ?{where} ORDER BY version DESC LIMIT 1",
+                (project_id, kind, *args),
             ).fetchone()
         return _draft(row) if row else None
 
     def get_draft(self, project_id: str, kind: str, version: int) -> DraftVersion | None:
+        """One saved version (a version number names one draft across the kind's languages)."""
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT * FROM drafts WHERE project_id = ? AND kind = ? AND version = ?",
@@ -401,13 +423,23 @@ class Workspace:
             ).fetchone()
         return _draft(row) if row else None
 
-    def draft_versions(self, project_id: str, kind: str) -> list[DraftVersion]:
-        """Every saved version of one kind of draft, newest first."""
+    def draft_versions(self, project_id: str, kind: str, lang: str | None = None) -> list[DraftVersion]:
+        """Every saved version of one kind of draft in `lang` (None: in every language), newest first."""
+        where, args = _lang_filter(lang)
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT * FROM drafts WHERE project_id = ? AND kind = ? ORDER BY version DESC", (project_id, kind)
+                f"SELECT * FROM drafts WHERE project_id = ? AND kind = ?{where} ORDER BY version DESC",
+                (project_id, kind, *args),
             ).fetchall()
         return [_draft(row) for row in rows]
+
+    def draft_langs(self, project_id: str, kind: str) -> list[str]:
+        """The languages a project holds a draft of `kind` in, in the order of LANGS."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT DISTINCT lang FROM drafts WHERE project_id = ? AND kind = ?",
+                                (project_id, kind)).fetchall()
+        found = {row["lang"] for row in rows}
+        return [lang for lang in LANGS if lang in found]
 
     def draft_kinds(self, project_id: str) -> list[str]:
         """The kinds of draft a project has saved."""
@@ -534,6 +566,26 @@ def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str
             except sqlite3.OperationalError as exc:  # another process upgraded the file at the same moment
                 if "duplicate column" not in str(exc):
                     raise
+
+
+def _backfill_draft_langs(conn: sqlite3.Connection) -> None:
+    """Give drafts saved before the `lang` column their language, read from the stored draft itself."""
+    if conn.execute("SELECT 1 FROM drafts WHERE lang IS NULL LIMIT 1").fetchone() is None:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # An unreadable row (never written by us) counts as English rather than stopping the file from opening.
+        conn.execute("UPDATE drafts SET lang = COALESCE(CASE WHEN json_valid(data) THEN json_extract(data, '$.lang')"
+                     " END, 'en') WHERE lang IS NULL")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _lang_filter(lang: str | None) -> tuple[str, tuple]:
+    """The SQL condition (and its argument) that narrows drafts to one language; nothing for None."""
+    return (" AND lang = ?", (lang,)) if lang else ("", ())
 
 
 def _latest_brief_row(conn: sqlite3.Connection, project_id: str) -> sqlite3.Row | None:

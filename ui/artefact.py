@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from toolkit import drafting, editing
-from toolkit.brief import Brief
+from toolkit.brief import Brief, quoted_fields
 from toolkit.i18n import LANGUAGE_NAMES
 from toolkit.models import Draft
 from ui import brief_form, resources, state
@@ -21,7 +21,8 @@ log = logging.getLogger("toolkit.ui")
 @dataclass
 class Current:
     """The draft a session is working on, the workspace version its edits build on, and a generation counter
-    that renews the editors' widget keys whenever the draft is replaced from outside the editors."""
+    that renews the editors' widget keys whenever the draft is replaced from outside the editors. Generations
+    are unique within the session, so two languages of one document never share an editor's widget key."""
 
     draft: Draft
     version: int
@@ -34,29 +35,54 @@ def _store() -> dict:
     return st.session_state.setdefault(state.DRAFTS, {})
 
 
-def current(pid: str, kind: str) -> Current | None:
-    """This session's draft of a kind, loaded from the workspace the first time."""
+def doc_lang(pid: str, kind: str) -> str:
+    """The document language the page shows: the one chosen, else that of the newest draft of this kind, else
+    the brief's language, else the interface language."""
+    chosen = st.session_state.get(state.doc_lang_key(pid, kind))
+    if chosen in LANGUAGE_NAMES:
+        return chosen
+    latest = state.workspace().latest_draft(pid, kind)
+    if latest is not None:
+        return latest.draft.lang
+    brief = state.workspace().latest_brief(pid)
+    wanted = brief.data.get("language") if brief else None
+    return wanted if wanted in LANGUAGE_NAMES else state.ui_lang()
+
+
+def current(pid: str, kind: str, lang: str | None = None) -> Current | None:
+    """This session's draft of a kind in the document language (or `lang`), loaded from the workspace the
+    first time. Each language is a document of its own, with its own versions."""
+    lang = lang or doc_lang(pid, kind)
     store = _store()
-    if (pid, kind) not in store:
-        saved = state.workspace().latest_draft(pid, kind)
-        store[(pid, kind)] = Current(saved.draft, saved.version, variant=saved.draft.variant) if saved else None
-    return store[(pid, kind)]
+    if (pid, kind, lang) not in store:
+        saved = state.workspace().latest_draft(pid, kind, lang)
+        store[(pid, kind, lang)] = Current(saved.draft, saved.version, gen=_next_gen(),
+                                           variant=saved.draft.variant) if saved else None
+    return store[(pid, kind, lang)]
+
+
+def _next_gen() -> int:
+    """A generation number not used before in this session."""
+    gen = st.session_state.get("draft_gen", 0) + 1
+    st.session_state["draft_gen"] = gen
+    return gen
 
 
 def save(pid: str, draft: Draft, *, replaced: bool) -> None:
     """Save a draft version at once; `replaced` renews the editors (a new draft or a regenerated part)."""
     _ = state.tr()
-    cur = _store().get((pid, draft.kind))
+    key = (pid, draft.kind, draft.lang)
+    cur = _store().get(key)
     base = cur.version if cur else None
     result = state.workspace().save_draft(pid, draft, state.session_id(), base)
     if result.conflict:
         state.flash("warning", _("This draft was also changed in another window. Both versions are kept "
                                  "(version {mine} is yours, version {other} is the other).",
                                  mine=result.version, other=result.other_version))
-    gen = (cur.gen + 1) if (cur and replaced) else (cur.gen if cur else 0)
+    gen = _next_gen() if (replaced or cur is None) else cur.gen
     variant = draft.variant
     regenerations = cur.regenerations if cur else {}
-    _store()[(pid, draft.kind)] = Current(draft, result.version, gen, variant, regenerations)
+    _store()[key] = Current(draft, result.version, gen, variant, regenerations)
 
 
 def recheck(draft: Draft, brief: Brief | None) -> Draft:
@@ -94,12 +120,9 @@ def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> 
         st.warning(_("The brief is not complete yet. Complete it to draft this document."),
                    icon=":material/edit_note:")
         st.page_link("ui/pages/rollout.py", label=_("Go to Rollout"), icon=":material/arrow_forward:")
-    cur = current(pid, kind)
-    default_lang = cur.draft.lang if cur else (data.get("language") or state.ui_lang())
-    langs = list(LANGUAGE_NAMES)
     cols = st.columns([2, 2, 2, 2] if kind == "survey" else [2, 2, 2], vertical_alignment="bottom")
-    lang = cols[0].selectbox(_("Document language"), langs, index=langs.index(default_lang),
-                             format_func=LANGUAGE_NAMES.get, key=f"doclang:{pid}:{kind}")
+    lang = language_choice(cols[0], pid, kind)
+    cur = current(pid, kind, lang)
     wave = "before"
     if kind == "survey":
         waves = {"before": _("Before the rollout"), "during": _("During the rollout"),
@@ -117,6 +140,25 @@ def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> 
                        use_container_width=True):
         _draft_new(pid, kind, brief, lang, wave, variant=cur.variant + 1, keep=cur.draft)
     return lang, wave
+
+
+def language_choice(container, pid: str, kind: str) -> str:
+    """The document language: every language, those the project holds this document in marked as written.
+    Choosing one shows its own draft; choosing one without a draft lets the user write it."""
+    _ = state.tr()
+    written = set(state.workspace().draft_langs(pid, kind))
+    langs = list(LANGUAGE_NAMES)
+
+    def label(code: str) -> str:
+        name = LANGUAGE_NAMES[code]
+        return _("{language} (written)", language=name) if code in written else \
+            _("{language} (not written yet)", language=name)
+
+    default = doc_lang(pid, kind)
+    return container.selectbox(_("Document language"), langs, index=langs.index(default), format_func=label,
+                               key=state.doc_lang_key(pid, kind),
+                               help=_("Each language is a document of its own, with its own versions. Choose "
+                                      "a language without a draft to write this document in it too."))
 
 
 def _draft_new(pid, kind, brief, lang, wave, *, variant: int, keep: Draft | None) -> None:
@@ -157,6 +199,23 @@ def status_line(pid: str, kind: str) -> None:
         st.info(notice, icon=":material/info:")
 
 
+def translation_offer(pid: str, brief: Brief | None, draft: Draft) -> None:
+    """The brief's fields this document quotes in another language, to translate here (saved in the brief)."""
+    _ = state.tr()
+    lang = draft.lang
+    untranslated = quoted_fields(brief.for_lang(lang), draft.text) if brief is not None else ()
+    if not untranslated:
+        return
+    latest = state.workspace().latest_brief(pid)
+    brief_form.load_into_widgets(pid, latest.data if latest else {}, latest.version if latest else None)
+    with st.expander(_("Translate the brief's text into {language}", language=LANGUAGE_NAMES[lang]),
+                     icon=":material/translate:"):
+        st.caption(_("These fields of the brief have no text in {language} yet, so this document quotes them "
+                     "in another language. Add their translation here (it is saved in the brief), then write "
+                     "the draft again.", language=LANGUAGE_NAMES[lang]))
+        brief_form.translation_fields(pid, lang, untranslated)
+
+
 def download(pid: str, draft: Draft, data: dict, extra=None) -> None:
     """The Word download (and extra downloads, e.g. the survey CSV), with options."""
     _ = state.tr()
@@ -191,7 +250,7 @@ def _docx(pid: str, draft: Draft, reference: bytes | None, include: bool, author
     """The Word file, made once per saved version and options (reruns happen on every click)."""
     from toolkit import export
 
-    cur = _store().get((pid, draft.kind))
+    cur = _store().get((pid, draft.kind, draft.lang))
     key = (pid, draft.kind, cur.version if cur else None, hash(reference), include, author)
     cache = st.session_state.setdefault("docx_cache", {})
     if key not in cache:
@@ -233,6 +292,7 @@ def page(kind: str, title: str, editor, extra_download=None) -> None:
         st.info(_("No draft yet. Press “Write draft” to write one from the brief."), icon=":material/edit_document:")
         return
     status_line(pid, kind)
+    translation_offer(pid, brief, cur.draft)
     extra = (lambda: extra_download(cur.draft)) if extra_download else None
     panels(pid, cur.draft, data, lambda: editor(pid, brief, cur), extra)
 

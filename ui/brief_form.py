@@ -3,6 +3,10 @@
 A change saves only that field, on top of the brief version this session's form shows (`SEEN`), so a session
 never writes a field it did not change. Changes that other sessions made meanwhile are merged into the form;
 a field changed in two sessions keeps both values and asks the user which one to use (`CONFLICTS`).
+
+Per-language values: the main widget of a free-text field (`PER_LANG`) edits its value in the brief's language;
+"Text in other languages" edits the same field in another language. A field with values in two languages is
+stored as a map from language to value, as a brief file may give it (see `toolkit.brief`).
 """
 
 from __future__ import annotations
@@ -11,8 +15,20 @@ from datetime import date
 
 import streamlit as st
 
-from toolkit.brief import FIELD_LABELS, REQUIRED, Brief, BriefError, parse_brief
-from toolkit.i18n import LANGUAGE_NAMES
+from toolkit.brief import (
+    ADDRESSES,
+    FIELD_LABELS,
+    PER_LANG,
+    REQUIRED,
+    TRANSLATABLE,
+    Brief,
+    BriefError,
+    parse_brief,
+    value_in,
+    with_value,
+)
+from toolkit.i18n import LANGUAGE_NAMES, normalise_lang
+from toolkit.models import LANGS
 from ui import state
 from ui.widgets import guarded
 
@@ -62,8 +78,21 @@ def widget_key(pid: str, field: str) -> str:
     return f"brief:{pid}:{field}"
 
 
-def to_widget_value(field: str, value):
-    """A stored brief value as its widget expects it."""
+def translation_key(pid: str, field: str, lang: str) -> str:
+    """The widget of a field's value in another language than the brief's."""
+    return f"brief:{pid}:{field}@{lang}"
+
+
+def home_lang(data: dict) -> str:
+    """The brief's own language: plain values are in it, the main widgets edit it."""
+    value = data.get("language")
+    return normalise_lang(value if isinstance(value, str) else None)
+
+
+def to_widget_value(field: str, value, home: str = "en"):
+    """A stored brief value as its widget expects it (a per-language field: its value in `home`)."""
+    if field in PER_LANG and isinstance(value, dict):
+        value = value_in(field, value, home, home)
     if field in LIST_FIELDS:
         return "\n".join(value) if isinstance(value, list) else (value or "")
     if field == "start_date":
@@ -91,9 +120,21 @@ def stored_value(field: str, value):
 def collect(pid: str) -> dict:
     """The brief as the form shows it, from the widgets' session values (for checking, never for saving)."""
     shown = seen(pid)[1]
-    return {field: stored_value(field, st.session_state.get(widget_key(pid, field),
-                                                       to_widget_value(field, shown.get(field))))
-            for field in FIELD_LABELS}
+    home = home_lang(shown)
+    data = {}
+    for field in FIELD_LABELS:
+        value = stored_value(field, st.session_state.get(widget_key(pid, field),
+                                                         to_widget_value(field, shown.get(field), home)))
+        data[field] = _main_value(field, shown.get(field), value, home)
+    return data
+
+
+def _main_value(field: str, stored, value, home: str):
+    """What the main widget's value makes of the stored field: the value itself, or the map with the brief
+    language's entry replaced."""
+    if field in PER_LANG and isinstance(stored, dict):
+        return with_value(field, stored, home, value, home)
+    return value
 
 
 def brief_input(data: dict) -> dict:
@@ -127,7 +168,8 @@ def initial(pid: str, field: str, options: list | None = None) -> dict:
     The browser draws a widget at its default whenever it holds no value of its own for it (first drawn, or
     its copy lost while the server kept the session's) and reports that value on the next click. Were it the
     element's default (0, the first option, empty text), that report would read as an edit of the field."""
-    value = to_widget_value(field, seen(pid)[1].get(field))
+    shown = seen(pid)[1]
+    value = to_widget_value(field, shown.get(field), home_lang(shown))
     if options is not None:
         return {"index": options.index(value) if value in options else None}
     return {"value": value}
@@ -144,11 +186,20 @@ def _save(pid: str, field: str) -> None:
     _ = state.tr()
     st.session_state.setdefault(TOUCHED, {}).setdefault(pid, set()).add(field)
     version, shown = seen(pid)
+    home = home_lang(shown)
     value = stored_value(field, st.session_state.get(widget_key(pid, field)))
-    if to_widget_value(field, value) == to_widget_value(field, shown.get(field)) or not _savable(field, value):
+    if to_widget_value(field, value, home) == to_widget_value(field, shown.get(field), home) or \
+            not _savable(field, value):
         return
+    value = _main_value(field, shown.get(field), value, home)
     result = state.workspace().update_brief(pid, {field: value}, version, state.session_id())
-    _show_saved(pid, result, keep=field)
+    _saved(pid, result, keep=field)
+
+
+def _saved(pid: str, result, keep: str) -> None:
+    """Show the stored brief in the form and flag the fields another window changed too."""
+    _ = state.tr()
+    _show_saved(pid, result, keep=keep)
     if result.conflict:
         conflicts = st.session_state.setdefault(CONFLICTS, {}).setdefault(pid, {})
         for name, theirs in result.conflicts.items():
@@ -162,9 +213,16 @@ def _show_saved(pid: str, result, keep: str | None = None) -> None:
     (the field `keep` already shows this session's value)."""
     shown = seen(pid)[1]
     st.session_state.setdefault(SEEN, {})[pid] = (result.version, dict(result.data))
+    old_home, new_home = home_lang(shown), home_lang(result.data)
     for name in FIELD_LABELS:
-        if name != keep and to_widget_value(name, result.data.get(name)) != to_widget_value(name, shown.get(name)):
-            st.session_state[widget_key(pid, name)] = to_widget_value(name, result.data.get(name))
+        new = to_widget_value(name, result.data.get(name), new_home)
+        if name != keep and new != to_widget_value(name, shown.get(name), old_home):
+            st.session_state[widget_key(pid, name)] = new
+    for name in PER_LANG:
+        for lang in LANGS:
+            key = translation_key(pid, name, lang)
+            if key in st.session_state and key != keep:
+                st.session_state[key] = _translation_widget_value(name, result.data.get(name), lang, new_home)
 
 
 @guarded
@@ -187,7 +245,7 @@ def _conflict(pid: str, field: str) -> None:
     """The other window's value of a field both changed, and the choice between the two."""
     _ = state.tr()
     theirs, other, mine = st.session_state[CONFLICTS][pid][field]
-    shown = to_widget_value(field, theirs)
+    shown = to_widget_value(field, theirs, home_lang(seen(pid)[1]))
     text = str(shown) if shown not in (None, "") else _("(empty)")
     st.warning(_("Another window saved a different value (version {other}); yours is version {mine}. "
                  "The other value:", other=other, mine=mine) + "\n\n" + text, icon=":material/call_split:")
@@ -279,7 +337,70 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
         field("address", st.selectbox, options=list(addresses), format_func=addresses.get)
     with c4:
         field("author", st.text_input)
+    translations(pid)
     return brief
+
+
+def _translation_widget_value(field: str, stored, lang: str, home: str):
+    """A field's value in `lang` as its widget in "Text in other languages" expects it."""
+    value = value_in(field, stored, lang, home)
+    if field in LIST_FIELDS:
+        return "\n".join(value) if isinstance(value, list) else (value or "")
+    return value or ""
+
+
+@guarded
+def _save_translation(pid: str, field: str, lang: str) -> None:
+    """Save a field's value in another language than the brief's (a widget callback)."""
+    key = translation_key(pid, field, lang)
+    st.session_state.setdefault(TOUCHED, {}).setdefault(pid, set()).add(field)
+    version, shown = seen(pid)
+    home = home_lang(shown)
+    value = st.session_state.get(key)
+    if value == _translation_widget_value(field, shown.get(field), lang, home):
+        return
+    stored = with_value(field, shown.get(field), lang, value, home)
+    result = state.workspace().update_brief(pid, {field: stored}, version, state.session_id())
+    _saved(pid, result, keep=key)
+
+
+def translation_fields(pid: str, lang: str, fields=None) -> None:
+    """Widgets for the brief's per-language fields in `lang` (all of them, or only `fields`), each saved when
+    it changes. Shows the brief language's text as the example to translate."""
+    _ = state.tr()
+    shown = seen(pid)[1]
+    home = home_lang(shown)
+    for field in fields or [*TRANSLATABLE, "address"]:
+        if field == "address" and lang not in ADDRESSES:
+            continue
+        key = translation_key(pid, field, lang)
+        value = _translation_widget_value(field, shown.get(field), lang, home)
+        label = f"{_(FIELD_LABELS[field])} ({LANGUAGE_NAMES[lang]})"
+        if field == "address":
+            choices = {"": _("Automatic"), **{code: code for code in ADDRESSES[lang]}}
+            options = list(choices)
+            st.selectbox(label, options, index=options.index(value) if value in options else 0, key=key,
+                         format_func=choices.get, on_change=_save_translation, args=(pid, field, lang))
+            continue
+        original = to_widget_value(field, shown.get(field), home)
+        widget = st.text_area if field in LIST_FIELDS or field in ("purpose", "vision") else st.text_input
+        extra = {"height": 90} if widget is st.text_area else {}
+        widget(label, value=value, key=key, on_change=_save_translation, args=(pid, field, lang),
+               placeholder=str(original or "")[:200], help=_("Leave empty to use the text in {language}.",
+                                                             language=LANGUAGE_NAMES[home]), **extra)
+
+
+def translations(pid: str) -> None:
+    """"Text in other languages": the per-language fields for a language other than the brief's own."""
+    _ = state.tr()
+    home = home_lang(seen(pid)[1])
+    others = [lang for lang in LANGS if lang != home]
+    with st.expander(_("Text in other languages"), icon=":material/translate:"):
+        st.caption(_("Documents in another language than the brief's use these values. A field left empty "
+                     "uses the text above, and the document says which fields still need a translation."))
+        lang = st.radio(_("Language"), others, format_func=LANGUAGE_NAMES.get, horizontal=True,
+                        key=f"brief_translation_lang:{pid}")
+        translation_fields(pid, lang or others[0])
 
 
 def _date_format(lang: str) -> str:

@@ -23,6 +23,12 @@ DRAFTS = "drafts"
 FLASH = "flash"
 
 
+def doc_lang_key(pid: str, kind: str) -> str:
+    """The session key (and widget key) of the document language chosen for one kind of document in a project:
+    the language whose draft the document page shows and writes."""
+    return f"doclang:{pid}:{kind}"
+
+
 def init() -> None:
     """Set the defaults once per session (from the URL where it says something)."""
     state = st.session_state

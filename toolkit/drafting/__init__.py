@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from toolkit.brief import Brief
+from toolkit.brief import Brief, quoted_fields, untranslated_notice
 from toolkit.citations import CitationBook, normalise_citations, remapper
 from toolkit.drafting.compose import Retriever
 from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit, Note
@@ -57,10 +57,15 @@ def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0,
 
 
 def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout) -> Draft:
-    """The draft before checks: the composer's, or the model's with the composer's as fallback."""
+    """The draft before checks: the composer's, or the model's with the composer's as fallback. The brief is
+    read in the draft's language; brief text the draft quotes in another language is named in a notice."""
+    brief = brief.for_lang(lang)
     result = offline_draft(kind, brief, lang, retriever, variant, wave)
     if chat_model is not None:
         result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
+    quoted = quoted_fields(brief, result.text)
+    if quoted:
+        result.notices.append(untranslated_notice(quoted, lang))
     return result
 
 
@@ -92,8 +97,9 @@ def recheck(result: Draft, brief: Brief | None, *, plan: Draft | None = None, pl
     from toolkit import checks
 
     result = normalise_citations(result)
-    result.promises = checks.find_promises(result, brief, plan)
-    result.checks = checks.run(result, brief, plan=plan, plan_confirmed=plan_confirmed)
+    local = brief.for_lang(result.lang) if brief is not None else None
+    result.promises = checks.find_promises(result, local, plan)
+    result.checks = checks.run(result, local, plan=plan, plan_confirmed=plan_confirmed)
     return result
 
 
@@ -150,17 +156,17 @@ def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retr
         from toolkit.drafting import llm_writer
 
         passages = retriever.search(question, lang=current.lang, k=6)
-        own = [p.text for p in BriefIndex(brief, current.lang).search(question, k=3)]
+        own = [p.text for p in BriefIndex(brief.for_lang(current.lang), current.lang).search(question, k=3)]
         try:
-            item = llm_writer.answer_question(question, brief, current.lang, passages, chat_model,
-                                              timeout=_timeout(timeout), brief_lines=own)
+            item = llm_writer.answer_question(question, brief.for_lang(current.lang), current.lang, passages,
+                                              chat_model, timeout=_timeout(timeout), brief_lines=own)
             return add_faq_item(current, item, llm_writer.item_citations(item, passages), brief)
         except llm_writer.LLMWriteError as exc:
             log.warning("language model failed for a question: %s", exc.reason)
             notice = llm_writer.fallback_notice(exc, current.lang, what="answer")
     book = CitationBook(current.citations)
     notes: list[Note] = []
-    item = faq.answer(question, brief, current.lang, retriever, book=book, notes=notes)
+    item = faq.answer(question, brief.for_lang(current.lang), current.lang, retriever, book=book, notes=notes)
     result = current.model_copy(deep=True)
     result.citations = book.citations
     result.notes = [*result.notes, *notes]
