@@ -7,10 +7,11 @@ import logging
 import streamlit as st
 
 from toolkit.i18n import LANGUAGE_NAMES
-from ui import resources, state
+from ui import auth, resources, state
 
 st.set_page_config(page_title="AI Change Toolkit", page_icon=":material/diversity_3:", layout="wide")
 state.init()
+auth.gate(state.tr())  # with sign-in configured, nothing below runs until the user has signed in
 # Open the knowledge index and load the models in the background while the user reads the first page.
 try:
     resources.prepare(state.settings())

@@ -23,6 +23,12 @@ The user confirms a version of the plan (`confirm_plan`): until then the other d
 proposal. Drafts that speak of the plan's touchpoints and were saved before the newest plan version are stale
 (`stale_kinds`), so the app can offer to rewrite the parts that mention it.
 
+Sign-in (optional, see ui/auth.py): a workspace opened for a signed-in `user` records who saved each brief
+and draft version (`saved_by`), makes that user the owner of the projects it creates, and hides the projects
+other owners keep private: they are not listed, `get_project` returns None and every read or save of them
+raises ProjectNotFound, as for a project that does not exist. A workspace opened without a user (sign-in off,
+the command line) sees every project.
+
 The settings page's choices (writing engine, model, server, time-out, embeddings) are kept in a small
 `settings` table, so they survive a reload or a restart; keys are never stored there.
 """
@@ -44,6 +50,10 @@ from toolkit.settings import EMBEDDERS, PROVIDERS
 # Columns added after the first release: a workspace file made before them gets them on open.
 BRIEF_COLUMNS = {"base_version": "INTEGER", "conflict": "INTEGER NOT NULL DEFAULT 0"}
 DRAFT_COLUMNS = {"lang": "TEXT"}
+PROJECT_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "visibility": "TEXT NOT NULL DEFAULT 'shared'"}
+VERSION_COLUMNS = {"saved_by": "TEXT NOT NULL DEFAULT ''"}
+# Who may see a project: everyone, or only its owner.
+VISIBILITIES = ("shared", "private")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -51,7 +61,9 @@ CREATE TABLE IF NOT EXISTS projects (
     name TEXT NOT NULL,
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
-    deleted INTEGER NOT NULL DEFAULT 0
+    deleted INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL DEFAULT '',
+    visibility TEXT NOT NULL DEFAULT 'shared'
 );
 CREATE TABLE IF NOT EXISTS briefs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -62,6 +74,7 @@ CREATE TABLE IF NOT EXISTS briefs (
     session_id TEXT NOT NULL DEFAULT '',
     base_version INTEGER,
     conflict INTEGER NOT NULL DEFAULT 0,
+    saved_by TEXT NOT NULL DEFAULT '',
     UNIQUE (project_id, version)
 );
 CREATE TABLE IF NOT EXISTS drafts (
@@ -75,6 +88,7 @@ CREATE TABLE IF NOT EXISTS drafts (
     base_version INTEGER,
     conflict INTEGER NOT NULL DEFAULT 0,
     lang TEXT,
+    saved_by TEXT NOT NULL DEFAULT '',
     UNIQUE (project_id, kind, version)
 );
 CREATE TABLE IF NOT EXISTS plan_confirmations (
@@ -111,6 +125,12 @@ class Project:
     name: str
     created: datetime
     updated: datetime
+    owner: str = ""  # who created it while signed in ("" when sign-in was off)
+    visibility: str = "shared"
+
+    @property
+    def private(self) -> bool:
+        return self.visibility == "private"
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,7 @@ class BriefVersion:
     saved_at: datetime
     session_id: str
     conflict: bool = False
+    saved_by: str = ""  # the signed-in user who saved this version ("" when sign-in was off)
 
 
 @dataclass(frozen=True)
@@ -155,6 +176,7 @@ class DraftVersion:
     saved_at: datetime
     session_id: str
     conflict: bool
+    saved_by: str = ""  # the signed-in user who saved this version ("" when sign-in was off)
 
     @property
     def lang(self) -> str:
@@ -174,7 +196,11 @@ class SaveResult:
 
 
 class ProjectNotFound(KeyError):
-    """The project does not exist (or was deleted)."""
+    """The project does not exist (or was deleted, or is private to another user)."""
+
+
+class NotOwner(PermissionError):
+    """Only a project's owner may make it private or shared again."""
 
 
 def _now() -> datetime:
@@ -191,10 +217,14 @@ def _clean_name(name: str) -> str:
 
 
 class Workspace:
-    """Projects, briefs and drafts in one SQLite file. Safe to share between threads and sessions."""
+    """Projects, briefs and drafts in one SQLite file. Safe to share between threads and sessions.
 
-    def __init__(self, path: str | Path):
+    `user` is who is signed in (the UI passes the e-mail address or subject of `st.user`); None when sign-in
+    is off, and then every project is visible and versions record no one."""
+
+    def __init__(self, path: str | Path, user: str | None = None):
         self.path = Path(path)
+        self.user = user or None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -202,6 +232,9 @@ class Workspace:
             _add_missing_columns(conn, "briefs", BRIEF_COLUMNS)
             _add_missing_columns(conn, "drafts", DRAFT_COLUMNS)
             _backfill_draft_langs(conn)
+            _add_missing_columns(conn, "projects", PROJECT_COLUMNS)
+            _add_missing_columns(conn, "briefs", VERSION_COLUMNS)
+            _add_missing_columns(conn, "drafts", VERSION_COLUMNS)
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -225,27 +258,55 @@ class Workspace:
 
     # Projects -------------------------------------------------------------------------------------------
 
-    def create_project(self, name: str) -> Project:
-        """Create a project; an empty name becomes 'Untitled'."""
+    def create_project(self, name: str, visibility: str = "shared") -> Project:
+        """Create a project, owned by the signed-in user (if any); an empty name becomes 'Untitled'."""
+        visibility = self._checked_visibility(visibility)
         now = _now()
-        project = Project(id=uuid.uuid4().hex[:12], name=_clean_name(name) or "Untitled", created=now, updated=now)
+        project = Project(id=uuid.uuid4().hex[:12], name=_clean_name(name) or "Untitled", created=now, updated=now,
+                          owner=self.user or "", visibility=visibility)
         with self._connect(write=True) as conn:
             conn.execute(
-                "INSERT INTO projects (id, name, created, updated) VALUES (?, ?, ?, ?)",
-                (project.id, project.name, _iso(now), _iso(now)),
+                "INSERT INTO projects (id, name, created, updated, owner, visibility) VALUES (?, ?, ?, ?, ?, ?)",
+                (project.id, project.name, _iso(now), _iso(now), project.owner, visibility),
             )
         return project
 
-    def list_projects(self) -> list[Project]:
-        """All projects that are not deleted, most recently changed first."""
+    def list_projects(self, user: str | None = None) -> list[Project]:
+        """The projects `user` (default: the workspace's user) may see, most recently changed first: every
+        shared project and their own private ones. Without a user: every project that is not deleted."""
+        user = user or self.user
         with self._connect() as conn:
-            rows = conn.execute("SELECT * FROM projects WHERE deleted = 0 ORDER BY updated DESC").fetchall()
+            rows = conn.execute(f"SELECT * FROM projects WHERE deleted = 0 AND {_VISIBLE} ORDER BY updated DESC",
+                                {"user": user}).fetchall()
         return [_project(row) for row in rows]
 
-    def get_project(self, project_id: str) -> Project | None:
+    def get_project(self, project_id: str, user: str | None = None) -> Project | None:
+        """The project, or None when it does not exist, was deleted or is private to someone other than `user`
+        (default: the workspace's user)."""
+        user = user or self.user
         with self._connect() as conn:
-            row = conn.execute("SELECT * FROM projects WHERE id = ? AND deleted = 0", (project_id,)).fetchone()
+            row = conn.execute(f"SELECT * FROM projects WHERE id = :id AND deleted = 0 AND {_VISIBLE}",
+                               {"id": project_id, "user": user}).fetchone()
         return _project(row) if row else None
+
+    def set_visibility(self, project_id: str, visibility: str) -> Project:
+        """Make a project private to its owner or shared with everyone. Only the owner may (NotOwner for anyone
+        else, and for a project made while sign-in was off: it has no owner, so it stays shared)."""
+        visibility = self._checked_visibility(visibility)
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            row = conn.execute("SELECT owner FROM projects WHERE id = ?", (project_id,)).fetchone()
+            if not self.user or row["owner"] != self.user:
+                raise NotOwner(project_id)
+            conn.execute("UPDATE projects SET visibility = ? WHERE id = ?", (visibility, project_id))
+        return self.get_project(project_id)  # type: ignore[return-value]
+
+    def _checked_visibility(self, visibility: str) -> str:
+        if visibility not in VISIBILITIES:
+            raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
+        if visibility == "private" and not self.user:
+            raise NotOwner("a project can be private only to a signed-in owner")
+        return visibility
 
     def rename(self, project_id: str, name: str) -> Project:
         """Give a project a new name (an empty name keeps the old one)."""
@@ -262,7 +323,9 @@ class Workspace:
         source = self.get_project(project_id)
         if source is None:
             raise ProjectNotFound(project_id)
-        copy = self.create_project(name or f"{source.name} (2)")
+        # The copy belongs to whoever makes it; a private project's copy stays private (to its new owner).
+        copy = self.create_project(name or f"{source.name} (2)",
+                                   visibility=source.visibility if self.user else "shared")
         brief = self.latest_brief(project_id)
         if brief is not None:
             self.save_brief(copy.id, brief.data, session_id="duplicate")
@@ -290,7 +353,8 @@ class Workspace:
             self._require(conn, project_id)
             latest = _latest_brief_row(conn, project_id)
             version = (latest["version"] if latest else 0) + 1
-            _insert_brief(conn, project_id, version, data, session_id, base_version=None, conflict=False)
+            _insert_brief(conn, project_id, version, data, session_id, base_version=None, conflict=False,
+                          saved_by=self.user or "")
         return version
 
     def update_brief(self, project_id: str, changes: dict, base_version: int | None,
@@ -318,7 +382,7 @@ class Workspace:
             data = {**current, **wanted}
             version = latest_version + 1
             _insert_brief(conn, project_id, version, data, session_id, base_version=base_version,
-                          conflict=bool(theirs))
+                          conflict=bool(theirs), saved_by=self.user or "")
         merged = latest_version != (base_version or 0)
         if theirs:
             return BriefSaveResult(version=version, data=data, merged=merged, conflicts=theirs,
@@ -353,6 +417,7 @@ class Workspace:
 
     def latest_brief(self, project_id: str) -> BriefVersion | None:
         with self._connect() as conn:
+            self._hide_private(conn, project_id)
             row = conn.execute(
                 "SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC LIMIT 1", (project_id,)
             ).fetchone()
@@ -361,6 +426,7 @@ class Workspace:
     def brief_versions(self, project_id: str) -> list[BriefVersion]:
         """Every saved version of the brief, newest first."""
         with self._connect() as conn:
+            self._hide_private(conn, project_id)
             rows = conn.execute(
                 "SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC", (project_id,)
             ).fetchall()
@@ -394,9 +460,9 @@ class Workspace:
             now = _iso(_now())
             conn.execute(
                 "INSERT INTO drafts (project_id, kind, lang, version, data, saved_at, session_id, base_version,"
-                " conflict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " conflict, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (project_id, draft.kind, draft.lang, version, payload, now, session_id, base_version,
-                 int(conflict)),
+                 int(conflict), self.user or ""),
             )
             conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
         if conflict:
@@ -408,6 +474,7 @@ class Workspace:
         """The newest draft of a kind in `lang` (None: the newest in any language)."""
         where, args = _lang_filter(lang)
         with self._connect() as conn:
+            self._hide_private(conn, project_id)
             row = conn.execute(
                 f"SELECT * FROM drafts WHERE project_id = ? AND kind = ?{where} ORDER BY version DESC LIMIT 1",
                 (project_id, kind, *args),
@@ -417,6 +484,7 @@ class Workspace:
     def get_draft(self, project_id: str, kind: str, version: int) -> DraftVersion | None:
         """One saved version (a version number names one draft across the kind's languages)."""
         with self._connect() as conn:
+            self._hide_private(conn, project_id)
             row = conn.execute(
                 "SELECT * FROM drafts WHERE project_id = ? AND kind = ? AND version = ?",
                 (project_id, kind, version),
@@ -427,6 +495,7 @@ class Workspace:
         """Every saved version of one kind of draft in `lang` (None: in every language), newest first."""
         where, args = _lang_filter(lang)
         with self._connect() as conn:
+            self._hide_private(conn, project_id)
             rows = conn.execute(
                 f"SELECT * FROM drafts WHERE project_id = ? AND kind = ?{where} ORDER BY version DESC",
                 (project_id, kind, *args),
@@ -444,6 +513,7 @@ class Workspace:
     def draft_kinds(self, project_id: str) -> list[str]:
         """The kinds of draft a project has saved."""
         with self._connect() as conn:
+            self._hide_private(conn, project_id)
             rows = conn.execute(
                 "SELECT DISTINCT kind FROM drafts WHERE project_id = ? ORDER BY kind", (project_id,)
             ).fetchall()
@@ -532,11 +602,25 @@ class Workspace:
 
     # Helpers --------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _require(conn: sqlite3.Connection, project_id: str) -> None:
-        row = conn.execute("SELECT 1 FROM projects WHERE id = ? AND deleted = 0", (project_id,)).fetchone()
+    def _hide_private(self, conn: sqlite3.Connection, project_id: str) -> None:
+        """Raise ProjectNotFound when the project is private to another user (reads of a project that does not
+        exist keep answering None or [], as before sign-in)."""
+        if self.user is None:
+            return
+        row = conn.execute("SELECT owner, visibility FROM projects WHERE id = ?", (project_id,)).fetchone()
+        if row is not None and row["visibility"] == "private" and row["owner"] != self.user:
+            raise ProjectNotFound(project_id)
+
+    def _require(self, conn: sqlite3.Connection, project_id: str) -> None:
+        """Raise ProjectNotFound unless the project exists and the workspace's user may see it."""
+        row = conn.execute(f"SELECT 1 FROM projects WHERE id = :id AND deleted = 0 AND {_VISIBLE}",
+                           {"id": project_id, "user": self.user}).fetchone()
         if row is None:
             raise ProjectNotFound(project_id)
+
+
+# A project is visible to a user when it is shared or theirs; without a user (the parameter is NULL) always.
+_VISIBLE = "(visibility = 'shared' OR :user IS NULL OR owner = :user)"
 
 
 def _valid_setting(name: str, value) -> bool:
@@ -594,13 +678,13 @@ def _latest_brief_row(conn: sqlite3.Connection, project_id: str) -> sqlite3.Row 
 
 
 def _insert_brief(conn: sqlite3.Connection, project_id: str, version: int, data: dict, session_id: str, *,
-                  base_version: int | None, conflict: bool) -> None:
+                  base_version: int | None, conflict: bool, saved_by: str = "") -> None:
     payload = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
     now = _iso(_now())
     conn.execute(
-        "INSERT INTO briefs (project_id, version, data, saved_at, session_id, base_version, conflict)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (project_id, version, payload, now, session_id, base_version, int(conflict)),
+        "INSERT INTO briefs (project_id, version, data, saved_at, session_id, base_version, conflict, saved_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (project_id, version, payload, now, session_id, base_version, int(conflict), saved_by),
     )
     conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
 
@@ -618,16 +702,17 @@ def _time(value: str) -> datetime:
 
 
 def _project(row: sqlite3.Row) -> Project:
-    return Project(id=row["id"], name=row["name"], created=_time(row["created"]), updated=_time(row["updated"]))
+    return Project(id=row["id"], name=row["name"], created=_time(row["created"]), updated=_time(row["updated"]),
+                   owner=row["owner"], visibility=row["visibility"])
 
 
 def _brief(row: sqlite3.Row) -> BriefVersion:
     return BriefVersion(project_id=row["project_id"], version=row["version"], data=json.loads(row["data"]),
                         saved_at=_time(row["saved_at"]), session_id=row["session_id"],
-                        conflict=bool(row["conflict"]))
+                        conflict=bool(row["conflict"]), saved_by=row["saved_by"])
 
 
 def _draft(row: sqlite3.Row) -> DraftVersion:
     return DraftVersion(project_id=row["project_id"], kind=row["kind"], version=row["version"],
                         draft=Draft.model_validate_json(row["data"]), saved_at=_time(row["saved_at"]),
-                        session_id=row["session_id"], conflict=bool(row["conflict"]))
+                        session_id=row["session_id"], conflict=bool(row["conflict"]), saved_by=row["saved_by"])

@@ -15,6 +15,7 @@ import streamlit as st
 from toolkit.i18n import LOCALES, normalise_lang, translator
 from toolkit.settings import Settings
 from toolkit.workspace import Workspace
+from ui import auth
 
 UI_LANG = "ui_lang"
 SESSION_ID = "session_id"
@@ -111,8 +112,9 @@ def setting_source(name: str, saved: dict | None = None) -> str:
 
 
 def workspace() -> Workspace:
-    """The workspace of the data directory in use (cheap: one SQLite connection per call)."""
-    return Workspace(settings().workspace_path)
+    """The workspace of the data directory in use, opened for the signed-in user when sign-in is on (cheap: one
+    SQLite connection per call)."""
+    return Workspace(settings().workspace_path, user=auth.user_id())
 
 
 def project_id() -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import brief_form, state
+from ui import auth, brief_form, state
 from ui.widgets import format_when, guarded, run_page
 
 ARTEFACT_PAGES = (
@@ -58,6 +58,32 @@ def _delete(pid: str) -> None:
     state.flash("info", _("Project “{name}” deleted.", name=name))
 
 
+@guarded
+def _set_private(pid: str, key: str) -> None:
+    _ = state.tr()
+    private = bool(st.session_state.get(key))
+    state.workspace().set_visibility(pid, "private" if private else "shared")
+    state.flash("info", _("Only you can see this project now.") if private
+                else _("Everyone who signs in can see this project now."))
+
+
+def _visibility(current) -> None:
+    """Private or shared (with sign-in on only): the owner switches it; others see who can."""
+    if not auth.enabled():
+        return
+    _ = state.tr()
+    key = f"private:{current.id}"
+    st.session_state[key] = current.private
+    if not current.owner:
+        note = _("This project was made before sign-in was switched on. It has no owner, so it stays shared.")
+    elif current.owner != auth.user_id():
+        note = _("Only its owner, {owner}, can make this project private.", owner=current.owner)
+    else:
+        note = None
+    st.toggle(_("Private: only I can see this project"), key=key, disabled=note is not None, help=note,
+              on_change=_set_private, args=(current.id, key))
+
+
 def _welcome() -> None:
     _ = state.tr()
     st.markdown(_("Describe your AI rollout once. The toolkit then drafts a purpose story, an FAQ, a pulse "
@@ -100,6 +126,7 @@ def _project_bar(projects, pid: str) -> None:
             confirm = st.checkbox(_("Yes, delete this project"), key=f"confirm_delete:{pid}")
             st.button(_("Delete"), on_click=_delete, args=(pid,), disabled=not confirm,
                       icon=":material/delete:")
+        _visibility(current)
 
 
 def _status(pid: str, brief) -> None:
