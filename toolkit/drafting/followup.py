@@ -111,6 +111,8 @@ class _Followup(Blocks):
                  "next_wave": self.next_wave(),
                  "contact": self.contact()}
         sections = [built[key] for key in ORDER if built[key] is not None]
+        # The sender's own words may hold figures ("from 1 June"): like the brief's, they are grounded.
+        self.derived.extend([*commitments, *cannot_do, *(c.text for c in ledger.due_in(self.current.wave))])
         self.sender_notes(bool(commitments))
         return draft_shell("followup", self.brief, self.lang, title=self.say("title"), variant=self.variant,
                            sections=sections, wave=self.current.wave, notes=self.notes, chart=self.chart(sections),
