@@ -165,9 +165,9 @@ def test_a_real_change_is_stated_with_both_figures_and_chance_as_about_the_same(
                               _change("workload", "fell", 45.0, 30.0)])
     draft = follow_up("nl", summary, commitments=[], cannot_do=[], ledger=None)
     text = draft.text
-    assert "meer collega's zijn positief dan de vorige keer (van 40 procent naar 65 procent)" in text
+    assert "meer collega's zijn positief dan de vorige keer (van 40 naar 65 procent)" in text
     assert "Begrip van het doel: ongeveer gelijk gebleven (71 procent was positief)" in text
-    assert "minder collega's zijn positief dan de vorige keer (van 45 procent naar 30 procent)" in text
+    assert "minder collega's zijn positief dan de vorige keer (van 45 naar 30 procent)" in text
     assert "68" not in text  # the earlier figure of a change chance explains is not stated
     assert "cannot_do" not in [s.key for s in draft.sections] and "last_time" not in [s.key for s in draft.sections]
     assert any(n.section == "will_do" and "geen stappen" in n.text for n in draft.notes)

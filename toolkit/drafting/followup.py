@@ -148,7 +148,10 @@ class _Followup(Blocks):
 
     def themes(self) -> Section:
         """The themes of the open answers: labels only, with a count where enough people wrote about it."""
-        themes = self.current.themes[:THEMES]
+        # Only the themes of the topic lexicon: the label of any other theme is a word someone wrote, which may
+        # read oddly on its own or point at who wrote it (the results report shows those).
+        curated = {str(t.get("label", "")) for t in load_template(self.lang, "results")["themes"]["topics"].values()}
+        themes = [t for t in self.current.themes if t.label in curated][:THEMES]
         if not themes:
             return Section(key="themes", heading=self.say("themes.heading"), paragraphs=[self.say("themes.no_themes")])
         bullets = [self.say("themes.theme_count", label=bare(t.label), count=self.figure(t.count))
@@ -162,14 +165,17 @@ class _Followup(Blocks):
         label, change = self.label(score.key), self.change(score.key)
         if change is not None and change.from_value is not None and change.to_value is not None:
             if change.verdict == "rose" and part == "going_well":
-                return self.say("going_well.rose", label=label, first=self.pct(change.from_value),
-                                second=self.pct(change.to_value))
+                return self.say("going_well.rose", label=label, **self._pair(change))
             if change.verdict == "fell" and part == "worries":
-                return self.say("worries.fell", label=label, first=self.pct(change.from_value),
-                                second=self.pct(change.to_value))
+                return self.say("worries.fell", label=label, **self._pair(change))
             if change.verdict == "no clear change":
                 return self.say("going_well.same", label=label, value=self.pct(score.favourable))
         return self.say(f"{part}.item", label=label, value=self.pct(score.favourable))
+
+    def _pair(self, change: Change) -> dict[str, str]:
+        """The two figures of a change: {first} bare ("van 40 naar 65 procent"), {first_pct} with its unit."""
+        return {"first": self.figure(change.from_value), "first_pct": self.pct(change.from_value),
+                "second": self.pct(change.to_value)}
 
     def _verdict(self, key: str) -> str | None:
         change = self.change(key)
