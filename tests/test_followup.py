@@ -282,3 +282,14 @@ def _docx_text(data: bytes) -> str:
         xml = "".join(package.read(n).decode("utf-8") for n in package.namelist()
                       if n.startswith("word/") and n.endswith(".xml"))
     return re.sub(r"<[^>]+>", "", xml)
+
+
+def test_one_section_is_written_anew_and_the_edits_elsewhere_stay(summaries):
+    brief = load_brief(BRIEFS["nl"])
+    draft = follow_up("nl", summaries["nl"], brief)
+    draft.sections[0].paragraphs[0] = "Mijn eigen woorden."
+    again = drafting.regenerate_section(draft, brief, "going_well", variant=1, retriever=NoGuidance(),
+                                        summary=summaries["nl"], commitments=COMMITMENTS["nl"])
+    assert again.sections[0].paragraphs[0] == "Mijn eigen woorden."
+    assert [s.key for s in again.sections] == [s.key for s in draft.sections]
+    assert again.notes == draft.notes and again.chart == draft.chart
