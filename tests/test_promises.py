@@ -213,3 +213,15 @@ def test_recheck_with_a_confirmed_plan_drops_the_unconfirmed_notes(retriever):
     assert infos(draft.checks)
     confirmed = drafting.recheck(draft, brief, plan=plan, plan_confirmed=True)
     assert infos(confirmed.checks) == [] and all(p.ok for p in confirmed.promises)
+
+
+def test_a_follow_up_may_promise_what_its_sender_typed_in_and_nothing_else():
+    promised = "Mer tid att öva på arbetstid, från den 1 juni"
+    brief = brief_for("sv", commitments=[])
+    typed = story("sv", f"{promised}.").model_copy(update={"kind": "followup", "derived": [promised]})
+    assert warnings(check_promises(typed, brief)) == []
+    assert find_promises(typed, brief)[0].grounded_in == "draft:commitments"
+    not_typed = typed.model_copy(update={"derived": ["1 juni"]})
+    assert len(warnings(check_promises(not_typed, brief))) == 1
+    same_words_in_a_story = story("sv", f"{promised}.").model_copy(update={"derived": [promised]})
+    assert len(warnings(check_promises(same_words_in_a_story, brief))) == 1

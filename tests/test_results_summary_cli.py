@@ -1,133 +1,98 @@
-"""`results summary`: text and JSON output, the JSON contract, and one-line errors (exit 2).
-
-The files are read by a stand-in for `toolkit.results.ingest.read_responses` (same signature: CSV with the item
-keys as headers), so these tests check the command's own wiring; the ingest room has its own tests.
-"""
+"""`results summary` over real answer files (scripts/make_responses.py): text and JSON output, the JSON contract,
+the Word report, and one-line errors (exit 2)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import sys
-import types
+import zipfile
 
 import pytest
+from results_files import BRIEFS, make_files, truth
 
 from toolkit import cli
-from toolkit.cli.results_summary import configure, run
-from toolkit.drafting.survey import compose
-from toolkit.results.model import Respondent, Responses
-from toolkit.settings import PROJECT_ROOT
 
-BRIEF = str(PROJECT_ROOT / "examples" / "brief-en.yaml")  # team_size 60
-KEYS = [f"{d}_{n}" for d in ("purpose", "trust", "job_security", "workload", "readiness", "involvement",
-                              "usefulness") for n in (1, 2)]
+BRIEF = str(BRIEFS["en"])  # team_size 60
 
 
-def read_responses(name, data, survey, wave, *, mapping=None, group_column=None):
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    if not rows:
-        raise ValueError("the file has no answers")
-    if group_column and group_column not in rows[0]:
-        raise ValueError(f"no column {group_column!r}")
-    kinds = {q.key: q.type for q in survey.questions}
-    people = [Respondent(id=str(i), group=row.get(group_column) if group_column else None,
-                         answers={k: (v if kinds[k] == "open" else int(v)) for k, v in row.items()
-                                  if k in kinds and v != ""}) for i, row in enumerate(rows)]
-    return Responses(wave=wave, respondents=people, item_texts={q.key: q.text for q in survey.questions})
-
-
-@pytest.fixture(autouse=True)
-def wired(monkeypatch):
-    monkeypatch.setitem(sys.modules, "toolkit.results.ingest",
-                        types.SimpleNamespace(read_responses=read_responses))
-    monkeypatch.setitem(cli.COMMANDS, "results-summary",
-                        cli.Command("results-summary", "score survey waves", configure, run))
-
-
-def answers_file(tmp_path, name: str, rows: list[tuple[int, int, str]]) -> str:
-    """(likert answer for every item, eNPS, team) per row."""
-    path = tmp_path / name
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*KEYS, "enps", "open_1", "team"])
-        for likert, enps, team in rows:
-            reverse = {"job_security_2", "workload_2"}
-            writer.writerow([6 - likert if k in reverse else likert for k in KEYS] + [enps, "", team])
-    return str(path)
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    return make_files(tmp_path_factory.mktemp("answers"))
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(["results-summary", *args])
+    code = cli.main(["results", "summary", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-@pytest.fixture
-def two_waves(tmp_path):
-    before = answers_file(tmp_path, "before.csv", [(4, 9, "north")] * 15 + [(2, 5, "south")] * 15 +
-                          [(3, 7, "east")] * 3)
-    during = answers_file(tmp_path, "during.csv", [(4, 10, "north")] * 25 + [(2, 8, "south")] * 5)
-    return before, during
+def waves(files, before="forms-en.xlsx", during="qualtrics-en-codes.csv") -> list[str]:
+    return [f"before={files / 'before' / before}", f"during={files / 'during' / during}"]
 
 
-def test_text_summary_reads_well(capsys, two_waves):
-    code, out, err = run_cli(capsys, "--brief", BRIEF, f"before={two_waves[0]}", f"during={two_waves[1]}",
-                             "--group-column", "team")
+def test_text_summary_reads_well(capsys, files):
+    code, out, err = run_cli(capsys, "--brief", BRIEF, *waves(files), "--group-column", "Team")
     assert code == 0, err
-    assert "Before the introduction: 33 responses · 55.0% of the team" in out
+    people = truth(files)["waves"]["before"]["respondents"]
+    assert f"Before the introduction: {people} responses · {round(100 * people / 60, 1)}% of the team" in out
     assert "Understanding of the purpose" in out and "eNPS" in out
-    # east is below the minimum; north (the next-smallest, by name on a tie) goes too, or the whole minus the
-    # shown groups would be east
-    assert "Groups: east (not shown), north (not shown), south (15)" in out
+    # Noord (3) and Zuid (4) are below the minimum of 5: named as not shown, with no size
+    assert "Groups: Avond (6), Centraal (40), Noord (not shown), Zuid (not shown)" in out
     assert "Changes" in out and "Notes" in out and "Barrier point" in out
 
 
-def test_json_keeps_the_contract(capsys, two_waves):
-    code, out, _ = run_cli(capsys, "--brief", BRIEF, f"before={two_waves[0]}", f"during={two_waves[1]}",
-                           "--json", "--group-column", "team")
+def test_json_keeps_the_contract_and_the_true_values(capsys, files):
+    code, out, _ = run_cli(capsys, "--brief", BRIEF, *waves(files), "--json", "--group-column", "Team")
     assert code == 0
-    data = json.loads(out)
+    data, known = json.loads(out), truth(files)["waves"]
     assert set(data) >= {"waves", "changes", "notes", "flagged_items"}
     first = data["waves"][0]
     assert set(first) >= {"wave", "responses", "response_rate", "enps", "dimensions", "items", "groups",
                           "themes", "barrier"}
     assert set(first["enps"]) >= {"value", "low", "high", "promoters", "passives", "detractors"}
+    for wave, name in zip(data["waves"], ("before", "during"), strict=True):
+        assert wave["responses"] == known[name]["respondents"]
+        enps = known[name]["enps"]
+        assert (wave["enps"]["promoters"], wave["enps"]["passives"], wave["enps"]["detractors"]) == \
+            (enps["promoters"], enps["passives"], enps["detractors"])
     for score in first["dimensions"] + first["items"]:
         assert set(score) >= {"key", "label", "n", "favourable", "neutral", "unfavourable", "mean", "low", "high"}
-    assert all(set(g) >= {"name", "n", "shown"} for g in first["groups"])
+    assert {(g["name"], g["n"], g["shown"]) for g in first["groups"]} == {
+        ("Avond", 6, True), ("Centraal", 40, True), ("Noord", None, False), ("Zuid", None, False)}
     assert all(set(c) >= {"dimension", "from", "to", "delta", "verdict", "method"} for c in data["changes"])
-    trust = next(c for c in data["changes"] if c["dimension"] == "trust")
-    assert (trust["from"], trust["to"], trust["verdict"]) == ("before", "during", "rose")
-    # The composer's survey words both purpose items differently before and during the introduction ("I
-    # understand why we are introducing..." / "Now that we use..."): flagged, and purpose is not compared.
-    assert {"purpose_1", "purpose_2"} <= set(data["flagged_items"]) and "trust_1" not in data["flagged_items"]
-    assert "purpose" not in {c["dimension"] for c in data["changes"]}
-    assert "enps" in {c["dimension"] for c in data["changes"]}
 
 
-def test_a_survey_file_stands_in_for_the_brief(capsys, tmp_path, two_waves):
-    from toolkit.brief import load_brief
+def test_every_dimension_is_compared_on_its_stable_item_even_across_tools(capsys, files):
+    """Item _1 reads the same in every wave, and a grid's stem (Qualtrics: "How much do you agree ... - ") is not
+    a rewording: a Forms export before and a Qualtrics export during compare every dimension."""
+    code, out, _ = run_cli(capsys, "--brief", BRIEF, *waves(files), "--json")
+    assert code == 0
+    data = json.loads(out)
+    compared = {c["dimension"] for c in data["changes"]}
+    assert compared == {"purpose", "trust", "job_security", "workload", "readiness", "involvement", "usefulness",
+                        "enps"}
+    assert not [k for k in data["flagged_items"] if k.endswith("_1")]
+    assert all(c["verdict"] in ("rose", "fell", "no clear change") and c["method"] for c in data["changes"])
 
-    survey = compose(load_brief(BRIEF), "nl", None, wave="before")
-    path = tmp_path / "survey.json"
-    path.write_text(json.dumps(survey.to_json_dict()), encoding="utf-8")
-    code, out, err = run_cli(capsys, "--survey", str(path), f"before={two_waves[0]}")
+
+def test_a_survey_file_stands_in_for_the_brief(capsys, files):
+    survey = files / "before" / "survey-nl.json"
+    code, out, err = run_cli(capsys, "--survey", str(survey), f"before={files / 'before' / 'forms-nl.xlsx'}")
     assert code == 0, err
-    assert "Vóór de invoering: 33 reacties" in out and "Begrip van het doel" in out
+    people = truth(files)["waves"]["before"]["respondents"]
+    assert f"Vóór de invoering: {people} reacties" in out and "Begrip van het doel" in out
     assert "% van het team" not in out  # no brief, no team size
 
 
-def test_out_writes_the_report(capsys, monkeypatch, tmp_path, two_waves):
-    calls = []
-    monkeypatch.setitem(sys.modules, "toolkit.results.report", types.SimpleNamespace(
-        to_docx=lambda summary, lang: calls.append((summary, lang)) or b"PK-docx"))
+def test_out_writes_the_report(capsys, tmp_path, files):
     target = tmp_path / "report.docx"
-    code, _, err = run_cli(capsys, "--brief", BRIEF, f"before={two_waves[0]}", "--out", str(target))
+    code, _, err = run_cli(capsys, "--brief", BRIEF, *waves(files), "--out", str(target))
     assert code == 0, err
-    assert target.read_bytes() == b"PK-docx"
-    assert calls[0][1] == "en" and calls[0][0].waves[0].responses == 33
+    with zipfile.ZipFile(io.BytesIO(target.read_bytes())) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+        pictures = [n for n in package.namelist() if n.startswith("word/media/")]
+    assert "Before the introduction" in body and len(pictures) >= 3
+    assert "Wrote" in err
 
 
 def assert_one_line(code: int, err: str, fragment: str) -> None:
@@ -141,18 +106,19 @@ def assert_one_line(code: int, err: str, fragment: str) -> None:
     (["{before}"], "WAVE=FILE"),
     (["before={before}", "before={during}"], "given twice"),
     (["before=/no/such/file.csv"], "cannot read"),
-    (["before={before}", "--group-column", "shift"], "no column 'shift'"),
+    (["before={before}", "--group-column", "shift"], "there is no column called shift"),
     (["before={before}", "--min-group", "2"], "from 3 to 10"),
     (["before={before}", "--out", "report.pdf"], "must end in .docx"),
 ])
-def test_bad_input_exits_2_with_one_line(capsys, two_waves, args, fragment):
-    args = [a.format(before=two_waves[0], during=two_waves[1]) for a in args]
+def test_bad_input_exits_2_with_one_line(capsys, files, args, fragment):
+    before, during = files / "before" / "forms-en.xlsx", files / "during" / "forms-en.xlsx"
+    args = [a.format(before=before, during=during) for a in args]
     code, _, err = run_cli(capsys, "--brief", BRIEF, *args)
     assert_one_line(code, err, fragment)
 
 
-def test_a_brief_or_a_survey_is_needed(capsys, two_waves):
-    code, _, err = run_cli(capsys, f"before={two_waves[0]}")
+def test_a_brief_or_a_survey_is_needed(capsys, files):
+    code, _, err = run_cli(capsys, f"before={files / 'before' / 'forms-en.xlsx'}")
     assert_one_line(code, err, "--brief")
 
 
@@ -160,11 +126,11 @@ def test_an_unreadable_answers_file_exits_2(capsys, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     code, _, err = run_cli(capsys, "--brief", BRIEF, f"before={empty}")
-    assert_one_line(code, err, "empty.csv: the file has no answers")
+    assert_one_line(code, err, "empty.csv: the file is empty")
 
 
-def test_a_file_that_is_not_a_survey_exits_2(capsys, tmp_path, two_waves):
+def test_a_file_that_is_not_a_survey_exits_2(capsys, tmp_path, files):
     bogus = tmp_path / "survey.json"
     bogus.write_text('{"kind": "story"}', encoding="utf-8")
-    code, _, err = run_cli(capsys, "--survey", str(bogus), f"before={two_waves[0]}")
-    assert_one_line(code, err, "is not a survey")
+    code, _, err = run_cli(capsys, "--survey", str(bogus), f"before={files / 'before' / 'forms-en.xlsx'}")
+    assert_one_line(code, err, "not a survey")

@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 
 Lang = Literal["en", "nl", "sv"]
 LANGS: tuple[str, ...] = ("en", "nl", "sv")  # every language the toolkit drafts in, in this order
-DraftKind = Literal["story", "faq", "survey", "plan"]
-DRAFT_KINDS: tuple[str, ...] = ("story", "faq", "survey", "plan")
+DraftKind = Literal["story", "faq", "survey", "plan", "followup"]
+DRAFT_KINDS: tuple[str, ...] = ("story", "faq", "survey", "plan", "followup")
 
 
 class Hit(BaseModel):
@@ -108,6 +108,15 @@ class Note(BaseModel):
     source: str = ""  # card id (or "plan", "brief") the note rests on
 
 
+class Chart(BaseModel):
+    """A chart a draft shows (the follow-up's one simple chart): a Vega-Lite specification, drawn in the app and
+    rendered to PNG for Word, with the alt text that states its figures."""
+
+    spec: dict = Field(default_factory=dict)
+    alt: str = ""
+    after: str = ""  # the key of the section it follows
+
+
 class Promise(BaseModel):
     """A commitment a draft makes to staff, and where it is grounded (the promise check fills these)."""
 
@@ -152,6 +161,8 @@ class Draft(BaseModel):
     timeline: list[TimelineEntry] = Field(default_factory=list)  # plan
     workshop: list[WorkshopBlock] = Field(default_factory=list)  # plan
     derived: list[str] = Field(default_factory=list)  # literal values computed from the brief (dates, times)
+    # or, in a follow-up, from the survey results (every figure it states)
+    chart: Chart | None = None  # followup: at most one simple chart
     register: str = ""  # je | u | du | ni | plain | formal
     organisation: str = ""
     ai_tool: str = ""

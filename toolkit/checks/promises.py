@@ -114,12 +114,25 @@ def _held_by_brief(kind: Kind, sentence: str, brief: Brief | None) -> str:
     return ""
 
 
-def _promise(kind: Kind, sentence: str, brief: Brief | None, held: list[str]) -> Promise:
+def _held_by_sender(sentence: str, draft: Draft) -> str:
+    """A follow-up states the commitments its sender typed in for it (they stand in `Draft.derived`): those are
+    decided, like the brief's commitments. Only whole phrases count, never a date or a figure."""
+    if draft.kind != "followup":
+        return ""
+    line = sentence.lower()
+    for value in draft.derived:
+        if len(value.split()) >= 3 and value.strip().rstrip(".").lower() in line:
+            return "draft:commitments"
+    return ""
+
+
+def _promise(kind: Kind, sentence: str, brief: Brief | None, held: list[str], draft: Draft) -> Promise:
     if kind.plan:
         key = next((k for k in kind.plan if k in held), "")
         if key:
             return Promise(text=sentence, grounded_in=f"plan:{key}", ok=True)
-    where = _held_by_brief(kind, sentence, brief)
+    where = "" if kind.claim else _held_by_sender(sentence, draft)
+    where = where or _held_by_brief(kind, sentence, brief)
     return Promise(text=sentence, grounded_in=where, ok=bool(where))
 
 
@@ -129,7 +142,7 @@ def _found(draft: Draft, brief: Brief | None, plan: Draft | None) -> list[Found]
     for where, sentence, snippet in _sentences(draft):
         for kind in kinds(draft.lang):
             if kind.matches(sentence):
-                found.append(Found(_promise(kind, sentence, brief, held), kind, where, snippet))
+                found.append(Found(_promise(kind, sentence, brief, held, draft), kind, where, snippet))
     return found
 
 

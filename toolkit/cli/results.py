@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     return RESULTS_COMMANDS[action].run(args)
 
 
-# --- shared by every action -----------------------------------------------------------------------------------
+# --- shared by every action, and by `draft followup` ---------------------------------------------------------
 
 def add_survey_arguments(parser: argparse.ArgumentParser) -> None:
     """--brief, --survey and --lang, as every results action takes them."""
@@ -49,22 +49,49 @@ def add_survey_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGS, help="language (default: the brief's or the survey's)")
 
 
+def add_wave_arguments(parser: argparse.ArgumentParser) -> None:
+    """WAVE=FILE ..., --group-column and --min-group: how a command names the answer files it reads."""
+    parser.add_argument("waves", nargs="+", metavar="WAVE=FILE", help="before=FILE, during=FILE, after=FILE")
+    parser.add_argument("--group-column", help="the column with team, site or shift")
+    parser.add_argument("--min-group", type=int, help="fewest people behind a figure shown, 3-10 "
+                        "(default: TOOLKIT_MIN_GROUP, 5)")
+
+
 def survey_from_args(args: argparse.Namespace, wave: str = "before") -> Draft:
     """The survey an action works with: the `--survey` file, or the one `draft survey` drafts from `--brief`."""
+    return surveys_from_args(args, [wave])[wave]
+
+
+def surveys_from_args(args: argparse.Namespace, waves: list[str], *, offline: bool = False) -> dict[str, Draft]:
+    """The survey each wave was asked with: the `--survey` file for every wave, or one drafted from `--brief` per
+    wave (`offline`: by the composer alone, the deterministic wording answer files are read against)."""
+    if args.survey:
+        survey = load_survey_file(args.survey, args.lang)
+        return {wave: survey for wave in waves}
+    if not args.brief:
+        raise UsageError("give --brief FILE or --survey FILE")
+    if offline:
+        from toolkit.cli import common
+        from toolkit.drafting import survey as survey_drafting
+
+        brief = common.read_brief(args.brief, args.lang)
+        lang = brief.draft_lang(args.lang)
+        return {wave: survey_drafting.compose(brief, lang, None, wave=wave) for wave in waves}
+    return {wave: _draft_survey(args.brief, args.lang, wave) for wave in waves}
+
+
+def load_survey_file(path: str, lang: str | None = None) -> Draft:
+    """The survey in a `draft survey --json` file; unreadable, not a survey, or not in `lang`: a UsageError."""
     from toolkit.results.errors import ResultsError
     from toolkit.results.ingest import load_survey
 
-    if args.survey:
-        try:
-            survey = load_survey(args.survey)
-        except ResultsError as error:
-            raise UsageError(error.message(args.lang)) from None
-        if args.lang and args.lang != survey.lang:
-            raise UsageError(f"--lang {args.lang} does not match the survey's language ({survey.lang})")
-        return survey
-    if not args.brief:
-        raise UsageError("give --brief FILE or --survey FILE")
-    return _draft_survey(args.brief, args.lang, wave)
+    try:
+        survey = load_survey(path)
+    except ResultsError as error:
+        raise UsageError(error.message(lang)) from None
+    if lang and lang != survey.lang:
+        raise UsageError(f"--lang {lang} does not match the survey's language ({survey.lang})")
+    return survey
 
 
 def _draft_survey(brief_path: str, lang: str | None, wave: str) -> Draft:
@@ -88,6 +115,74 @@ def check_target(path: str, suffixes: tuple[str, ...]) -> Path:
     if str(target.parent) not in ("", ".") and not target.parent.is_dir():
         raise UsageError(f"{path}: the folder {target.parent} does not exist")
     return target
+
+
+def wave_files(specs: list[str]) -> dict[str, Path]:
+    """`before=a.csv during=b.xlsx` -> {"before": Path("a.csv"), ...}, in wave order."""
+    files: dict[str, Path] = {}
+    for spec in specs:
+        wave, sep, path = spec.partition("=")
+        wave = wave.strip().lower()
+        if not sep or not path:
+            raise UsageError(f"{spec}: write a wave and a file as WAVE=FILE, e.g. before=answers.csv")
+        if wave not in WAVES:
+            raise UsageError(f"unknown wave {wave!r}; choose from {', '.join(WAVES)}")
+        if wave in files:
+            raise UsageError(f"the wave {wave} is given twice")
+        files[wave] = Path(path)
+    return {wave: files[wave] for wave in WAVES if wave in files}
+
+
+def minimums(min_group: int | None) -> tuple[int, int]:
+    """The minimum group size (`--min-group`, else the setting) and the comment minimum, checked."""
+    from toolkit.results import privacy
+    from toolkit.settings import Settings
+
+    try:
+        settings = Settings.from_env()
+        return privacy.check_min_group(settings.min_group if min_group is None else min_group), \
+            settings.min_comments
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def read_wave(path: Path, survey: Draft, wave: str, group_column: str | None, lang: str | None = None):
+    """One wave's answers (`Responses`); a file that cannot be read or used is a UsageError, in one line."""
+    from toolkit.results.errors import ResultsError
+    from toolkit.results.ingest import read_responses
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise UsageError(f"cannot read {path}") from None
+    try:
+        return read_responses(path.name, data, survey, wave, group_column=group_column)
+    except ResultsError as error:
+        raise UsageError(" ".join(error.message(lang).split())) from None
+
+
+def summary_from_args(args: argparse.Namespace, brief=None):
+    """Read every WAVE=FILE against its survey and summarise under the confidentiality rules.
+
+    `brief` (else `--brief`, when given) supplies the team size and the names to mask; `--survey` the items.
+    Returns (brief or None, `Summary`)."""
+    from toolkit.cli import common
+    from toolkit.results.summary import summarise
+
+    files = wave_files(args.waves)
+    if brief is None and args.brief:
+        brief = common.read_brief(args.brief, args.lang)
+    surveys = surveys_from_args(args, list(files), offline=True)
+    lang = args.lang or (next(iter(surveys.values())).lang if args.survey else brief.draft_lang(args.lang))
+    min_group, min_comments = minimums(args.min_group)
+    waves = {wave: read_wave(path, surveys[wave], wave, args.group_column, lang) for wave, path in files.items()}
+    names = [n for n in (brief.contact_person, brief.author) if n] if brief else []
+    try:
+        summary = summarise(waves, surveys[next(iter(files))], lang=lang, min_group=min_group,
+                            min_comments=min_comments, team_size=brief.team_size if brief else None, names=names)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return brief, summary
 
 
 # --- results template -------------------------------------------------------------------------------------------

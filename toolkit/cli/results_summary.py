@@ -1,7 +1,8 @@
 """`python -m toolkit results summary --brief FILE WAVE=FILE ...`: score survey waves, confidentially.
 
-`configure(parser)` and `run(args)` are wired under the `results` command (toolkit/cli/results.py). Files are read
-by `toolkit.results.ingest.read_responses`; the Word report comes from `toolkit.results.report.to_docx`.
+`configure(parser)` and `run(args)` are wired under the `results` command (toolkit/cli/results.py), which also
+reads the wave files (`summary_from_args`, shared with `draft followup`); the Word report comes from
+`toolkit.results.report.to_docx`.
 """
 
 from __future__ import annotations
@@ -13,131 +14,38 @@ import sys
 from pathlib import Path
 
 from toolkit.cli import UsageError
-from toolkit.cli.results import add_results_command
-from toolkit.models import Draft
-from toolkit.results.model import WAVES, Responses, Summary
+from toolkit.cli.results import (
+    add_results_command,
+    add_survey_arguments,
+    add_wave_arguments,
+    summary_from_args,
+)
+from toolkit.results.model import Summary
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The `results summary` arguments."""
-    parser.add_argument("waves", nargs="+", metavar="WAVE=FILE", help="before=FILE, during=FILE, after=FILE")
-    parser.add_argument("--brief", help="the rollout brief (YAML or JSON): survey, team size, names to mask")
-    parser.add_argument("--survey", help="a survey as printed by `draft survey --json` (stands in for the brief's)")
-    parser.add_argument("--lang", choices=("en", "nl", "sv"), help="language of the summary (default: the brief's)")
-    parser.add_argument("--group-column", help="the column with team, site or shift")
-    parser.add_argument("--min-group", type=int, help="fewest people behind a figure shown, 3-10 "
-                        "(default: TOOLKIT_MIN_GROUP, 5)")
+    add_wave_arguments(parser)
+    add_survey_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--out", help="write the results report to this .docx path")
 
 
 def run(args: argparse.Namespace) -> int:
     """Read each wave's file, summarise, then print (text or JSON) and write the report if asked."""
-    from toolkit.cli.common import check_output_path as _check_target
-    from toolkit.results.summary import summarise
+    from toolkit.cli.common import check_output_path
 
-    _check_target(args.out, ".docx")
-    files = _wave_files(args.waves)
-    brief, lang, surveys = _surveys(args, files)
-    min_group, min_comments = _minimums(args.min_group)
-    waves = {wave: _read(path, surveys[wave], wave, args.group_column) for wave, path in files.items()}
-    names = [n for n in (brief.contact_person, brief.author) if n] if brief else []
-    try:
-        summary = summarise(waves, surveys[next(iter(files))], lang=lang, min_group=min_group,
-                            min_comments=min_comments, team_size=brief.team_size if brief else None, names=names)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    check_output_path(args.out, ".docx")
+    _brief, summary = summary_from_args(args)
     if args.out:
-        Path(args.out).write_bytes(_report(summary, lang))
+        Path(args.out).write_bytes(_report(summary, summary.lang))
     if args.json:
         print(json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2))
     else:
         print(summary_text(summary))
         if args.out:
-            print(_words(lang)["text"]["wrote"].format(path=args.out), file=sys.stderr)
+            print(_words(summary.lang)["text"]["wrote"].format(path=args.out), file=sys.stderr)
     return 0
-
-
-# --- input --------------------------------------------------------------------------------------------------
-
-def _wave_files(specs: list[str]) -> dict[str, Path]:
-    """`before=a.csv during=b.xlsx` -> {"before": Path("a.csv"), ...}, in wave order."""
-    files: dict[str, Path] = {}
-    for spec in specs:
-        wave, sep, path = spec.partition("=")
-        wave = wave.strip().lower()
-        if not sep or not path:
-            raise UsageError(f"{spec}: write a wave and a file as WAVE=FILE, e.g. before=answers.csv")
-        if wave not in WAVES:
-            raise UsageError(f"unknown wave {wave!r}; choose from {', '.join(WAVES)}")
-        if wave in files:
-            raise UsageError(f"the wave {wave} is given twice")
-        files[wave] = Path(path)
-    return {wave: files[wave] for wave in WAVES if wave in files}
-
-
-def _surveys(args: argparse.Namespace, files: dict[str, Path]):
-    """The brief (or None), the summary's language and the survey each wave was asked with."""
-    from toolkit.brief import BriefError, load_brief
-    from toolkit.drafting import survey as survey_drafting
-
-    if not args.brief and not args.survey:
-        raise UsageError("give --brief FILE or --survey FILE")
-    brief = None
-    if args.brief:
-        try:
-            brief = load_brief(args.brief, args.lang)
-        except BriefError as error:
-            raise UsageError(error.one_line()) from None
-    if args.survey:
-        survey = _load_survey(Path(args.survey))
-        return brief, args.lang or survey.lang, {wave: survey for wave in files}
-    lang = brief.draft_lang(args.lang)
-    return brief, lang, {wave: survey_drafting.compose(brief, lang, None, wave=wave) for wave in files}
-
-
-def _load_survey(path: Path) -> Draft:
-    try:
-        survey = Draft.model_validate_json(path.read_bytes())
-    except OSError:
-        raise UsageError(f"cannot read the survey file {path.name}") from None
-    except ValueError:
-        raise UsageError(f"{path.name} is not a survey printed by `draft survey --json`") from None
-    if survey.kind != "survey" or not survey.questions:
-        raise UsageError(f"{path.name} is not a survey printed by `draft survey --json`")
-    return survey
-
-
-def _minimums(min_group: int | None) -> tuple[int, int]:
-    from toolkit.results import privacy
-    from toolkit.settings import Settings
-
-    try:
-        settings = Settings.from_env()
-        return privacy.check_min_group(settings.min_group if min_group is None else min_group), \
-            settings.min_comments
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-
-
-def _read(path: Path, survey: Draft, wave: str, group_column: str | None) -> Responses:
-    """One wave's answers, through the ingest room; any failure to read is the user's input, one line."""
-    try:
-        ingest = importlib.import_module("toolkit.results.ingest")
-    except ImportError:
-        raise UsageError("reading answer files is not available in this installation") from None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise UsageError(f"cannot read {path}") from None
-    errors = tuple(e for e in (ValueError, KeyError, getattr(ingest, "IngestError", None)) if e)
-    try:
-        responses = ingest.read_responses(path.name, data, survey, wave, group_column=group_column)
-    except errors as error:
-        raise UsageError(f"{path.name}: {_one_line(error)}") from None
-    if group_column and not any((r.group or "").strip() for r in responses.respondents):
-        raise UsageError(f"{path.name}: no group column {group_column!r}")
-    return responses
 
 
 def _report(summary: Summary, lang: str) -> bytes:
@@ -146,11 +54,6 @@ def _report(summary: Summary, lang: str) -> bytes:
     except ImportError:
         raise UsageError("the results report (--out) is not available in this installation") from None
     return report.to_docx(summary, lang)
-
-
-def _one_line(error: Exception) -> str:
-    text = " ".join(str(error).split())
-    return text or type(error).__name__
 
 
 # --- output -------------------------------------------------------------------------------------------------

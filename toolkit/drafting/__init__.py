@@ -2,12 +2,13 @@
 
 Public contract (used by the CLI, the UI and the tests):
 
-    draft(kind, brief, *, retriever, lang=None, variant=0, wave="before", chat_model=None) -> Draft
-    regenerate_section(draft, brief, key, *, variant, retriever, chat_model=None) -> Draft
+    draft(kind, brief, *, retriever, lang=None, variant=0, wave="before", chat_model=None, **context) -> Draft
+    regenerate_section(draft, brief, key, *, variant, retriever, chat_model=None, **context) -> Draft
     add_question(draft, question, brief, *, retriever, chat_model=None) -> Draft   (FAQ: own question)
 
 `retriever` is anything with `search(query, lang=None, k=5) -> list[Hit]` (see toolkit.retrieval); drafting never
-opens one itself (the CLI and `ui/resources.py` do).
+opens one itself (the CLI and `ui/resources.py` do). `context` is what a kind needs beyond the brief, passed to its
+composer as keywords: the follow-up's `summary`, `commitments`, `cannot_do` and `ledger`; the survey's `ledger`.
 With `chat_model=None` the offline composer writes; with a LangChain chat model the model writes and the
 composer takes over on time-outs and errors, with a notice in `Draft.notices`.
 """
@@ -30,6 +31,7 @@ LLM_QUERIES = {
     "faq": "staff questions about AI: jobs, training, monitoring, customers who want a human, career, measuring",
     "survey": "pulse survey design, eNPS, survey waves before during after rollout",
     "plan": "communication plan, preferred senders, individual and group meetings, follow-up, workshop",
+    "followup": "",  # the follow-up states survey results, not guidance: the model gets no passages
 }
 
 
@@ -40,27 +42,27 @@ def _module(kind: str):
 
 
 def offline_draft(kind: str, brief: Brief, lang: str, retriever: Retriever, variant: int = 0,
-                  wave: str = "before") -> Draft:
-    """The offline composer's draft, without checks."""
+                  wave: str = "before", **context) -> Draft:
+    """The offline composer's draft, without checks. `context` goes to the kind's composer (see above)."""
     module = _module(kind)
     if kind == "survey":
-        return module.compose(brief, lang, retriever, variant=variant, wave=wave)
-    return module.compose(brief, lang, retriever, variant=variant)
+        return module.compose(brief, lang, retriever, variant=variant, wave=wave, **context)
+    return module.compose(brief, lang, retriever, variant=variant, **context)
 
 
 def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0, wave: str = "before",
-          retriever: Retriever, chat_model=None, timeout: float | None = None) -> Draft:
+          retriever: Retriever, chat_model=None, timeout: float | None = None, **context) -> Draft:
     """Draft one artefact, checked. With a chat model the model writes; on failure the composer's draft stands,
     with a notice saying why."""
-    return recheck(_write(kind, brief, brief.draft_lang(lang), variant, wave, retriever, chat_model, timeout),
-                   brief)
+    return recheck(_write(kind, brief, brief.draft_lang(lang), variant, wave, retriever, chat_model, timeout,
+                          context), brief)
 
 
-def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout) -> Draft:
+def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout, context=None) -> Draft:
     """The draft before checks: the composer's, or the model's with the composer's as fallback. The brief is
     read in the draft's language; brief text the draft quotes in another language is named in a notice."""
     brief = brief.for_lang(lang)
-    result = offline_draft(kind, brief, lang, retriever, variant, wave)
+    result = offline_draft(kind, brief, lang, retriever, variant, wave, **(context or {}))
     if chat_model is not None:
         result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
     quoted = quoted_fields(brief, result.text)
@@ -73,7 +75,7 @@ def _with_model(kind, brief, lang, retriever, chat_model, base: Draft, timeout) 
     from toolkit.drafting import llm_writer
 
     query = f"{brief.ai_tool}. {brief.purpose} {LLM_QUERIES[kind]}"
-    passages: list[Hit] = retriever.search(query, lang=lang, k=8)
+    passages: list[Hit] = retriever.search(query, lang=lang, k=8) if LLM_QUERIES[kind] else []
     try:
         return llm_writer.write(kind, brief, lang, passages, chat_model, base=base, timeout=_timeout(timeout))
     except llm_writer.LLMWriteError as exc:
@@ -104,12 +106,13 @@ def recheck(result: Draft, brief: Brief | None, *, plan: Draft | None = None, pl
 
 
 def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, retriever: Retriever,
-                       chat_model=None, timeout: float | None = None) -> Draft:
+                       chat_model=None, timeout: float | None = None, **context) -> Draft:
     """A copy of `current` where only the section, FAQ item or survey item `key` is written anew.
 
-    Everything else, including the user's edits, stays as it is."""
+    Everything else, including the user's edits, stays as it is. `context` as for `draft` (a follow-up needs
+    its summary again)."""
     fresh = _write(current.kind, brief, current.lang, variant, current.wave or "before", retriever, chat_model,
-                   timeout)  # checked once, below, on the merged result
+                   timeout, context)  # checked once, below, on the merged result
     result = current.model_copy(deep=True)
     citations = list(result.citations)
     remap = remapper(fresh.citations, citations)

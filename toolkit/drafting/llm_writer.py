@@ -287,6 +287,10 @@ TASK = {
               "negated wording. Keep each key. No citation marks in survey items.",
     "plan": "Write the prose of each section of the communication plan: one entry per section key. The dated "
             "timeline and the workshop agenda are kept as they are; do not repeat them.",
+    "followup": "Write the follow-up message to staff after the survey: one entry per section key, in the order "
+                "given. Use only the figures the outline states, exactly as written; add no figure and name no "
+                "group, team or person other than the contact. Quote no comment. No citation marks. Keep each "
+                "list as bullets.",
 }
 
 

@@ -9,6 +9,12 @@ its place.
 The introduction for respondents states the time needed (estimated from the items: `SECONDS_PER_ITEM`), that
 answers are anonymous (HR runs the survey), and when the results are shared: at the meeting the communication
 plan schedules for that wave (`toolkit.drafting.plan.results_date`). Editing a survey is `toolkit.editing`.
+
+Item `_1` of every dimension reads the same in every wave (and variant), so the waves can be compared on it;
+`_2` is worded for the wave. With a commitment ledger (`toolkit.results.ledger`), a wave after the first asks one
+more statement, `ledger_1` in the dimension `follow_through`: whether what was promised after the last wave has
+been done; the introduction names those promises. Before the first wave, a sender's note says how large a
+change this team size can reliably show.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ import math
 from toolkit.brief import Brief
 from toolkit.citations import with_mark
 from toolkit.drafting import plan
-from toolkit.drafting.compose import Blocks, Guidance, Retriever, draft_shell
+from toolkit.drafting.compose import Blocks, Guidance, Retriever, draft_shell, join_list
 from toolkit.i18n import format_long_date
-from toolkit.models import LANGS, Draft, Section, SurveyQuestion
+from toolkit.models import LANGS, Draft, Note, Section, SurveyQuestion
+from toolkit.results.ledger import Commitment, Ledger, as_ledger
+from toolkit.results.scoring import detectable_change
 from toolkit.templates import load_template
 
 WAVES: tuple[str, ...] = ("before", "during", "after")
@@ -43,6 +51,8 @@ ITEMS: tuple[tuple[str, str, str], ...] = (
     ("open_1", "open", "open"),
     ("open_2", "open", "open"),
 )
+# The ledger statement: asked only when commitments made after the previous wave are due (see compose).
+LEDGER_ITEM: tuple[str, str, str] = ("ledger_1", "likert", "follow_through")
 # Items where agreeing is the unfavourable answer (a worry, stress): `reverse: true` in the template.
 REVERSE_ITEMS: frozenset[str] = frozenset(
     key for key, node in load_template(LANGS[0], "survey")["items"].items() if node.get("reverse"))
@@ -69,25 +79,53 @@ def estimate_minutes(questions: list[SurveyQuestion]) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wave: str = "before") -> Draft:
-    """The pulse survey for a brief and wave (`before`, `during`, `after`), in `lang`."""
+def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wave: str = "before",
+            ledger: Ledger | list[Commitment] | None = None) -> Draft:
+    """The pulse survey for a brief and wave (`before`, `during`, `after`), in `lang`. With a `ledger`, the
+    commitments made after the previous wave are asked about (`ledger_1`) and named in the introduction."""
     if wave not in WAVES:
         raise ValueError(f"unknown wave {wave!r}; choose one of {', '.join(WAVES)}")
     register = brief.register(lang)
     slots = {"tool": brief.ai_tool, "org": brief.organisation, "contact": brief.contact_person}
     blocks = Blocks(lang, "survey", register, variant, wave, slots)
-    questions = [_question(blocks, key, kind, dim) for key, kind, dim in ITEMS]
+    promised = [c.text for c in as_ledger(ledger).due_in(wave)]
+    questions = [_question(blocks, key, kind, dim) for key, kind, dim in _items(bool(promised))]
     long_date = format_long_date(brief.start_date, lang)
     minutes = blocks.say("minutes", n=str(estimate_minutes(questions)))
     results = format_long_date(plan.results_date(brief.start_date, wave), lang)
+    ledger_line = blocks.say("intro.ledger", commitments=join_list(promised, lang)) if promised else ""
     intro = " ".join(p for p in (
-        blocks.say("intro.opening"), blocks.say("intro.time", minutes=minutes), blocks.say("intro.anonymous"),
-        blocks.say("intro.results", results=results), blocks.say("intro.contact")) if p)
+        blocks.say("intro.opening"), ledger_line, blocks.say("intro.time", minutes=minutes),
+        blocks.say("intro.anonymous"), blocks.say("intro.results", results=results), blocks.say("intro.contact"))
+        if p)
     guidance = Guidance(retriever, lang)
     derived = [long_date, minutes, results, " / ".join(NPS_OPTIONS)]
     return draft_shell("survey", brief, lang, title=blocks.say("title"), variant=variant,
                        sections=[_about(blocks, guidance, lang)], citations=list(guidance.book.citations),
-                       questions=questions, survey_intro=intro, wave=wave, derived=list(dict.fromkeys(derived)))
+                       questions=questions, survey_intro=intro, wave=wave, derived=list(dict.fromkeys(derived)),
+                       notes=_notes(brief, lang, wave))
+
+
+def _items(with_ledger: bool) -> tuple[tuple[str, str, str], ...]:
+    """The items asked: the default ones, with the ledger statement after the rated ones when it is due."""
+    if not with_ledger:
+        return ITEMS
+    rated = [item for item in ITEMS if item[1] == "likert"]
+    return (*rated, LEDGER_ITEM, *ITEMS[len(rated):])
+
+
+def detectable_change_note(team_size: int, lang: str) -> str:
+    """How large a change between two waves this team can reliably show (`detectable_change` in
+    templates/{lang}/results.yaml); `toolkit.results.summary.detectable_change_sentence` says the same."""
+    points = detectable_change(team_size)
+    return load_template(lang, "results")["detectable_change"].format(team=team_size, points=round(points))
+
+
+def _notes(brief: Brief, lang: str, wave: str) -> list[Note]:
+    """For the sender: before the first wave, what size of change the team can show (staff need not know)."""
+    if wave != "before" or brief.team_size < 1:
+        return []
+    return [Note(section="about", text=detectable_change_note(brief.team_size, lang), source="pulse-survey-waves")]
 
 
 def _question(blocks: Blocks, key: str, kind: str, dimension: str) -> SurveyQuestion:

@@ -7,11 +7,12 @@ its own module imported below. A kind without a layout is written as a story: it
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Callable, Iterator
 
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 
 from toolkit.export.wordxml import (
     center,
@@ -24,7 +25,7 @@ from toolkit.export.wordxml import (
     valign,
 )
 from toolkit.export.writer import Writer, long_date
-from toolkit.models import SurveyQuestion
+from toolkit.models import Chart, SurveyQuestion
 from toolkit.text import clean_text, one_line
 
 BOX = "\u2610"  # ☐, a box to tick
@@ -233,3 +234,37 @@ def time_range(start: str, minutes: int) -> str:
     separator = ":" if ":" in start else "."
     total = int(match.group(1)) * 60 + int(match.group(2)) + minutes
     return f"{start}\u2013{total // 60 % 24:02d}{separator}{total % 60:02d}"
+
+
+# --- follow-up -------------------------------------------------------------------------------------------------
+
+@layout("followup")
+def followup(w: Writer) -> None:
+    """Plain sections for staff, with the draft's one chart (if any) after the section it belongs to."""
+    chart = w.draft.chart
+    keys = [section.key for section in w.draft.sections]
+    if chart is None or not chart.spec or chart.after not in keys:
+        w.sections()
+        return
+    cut = keys.index(chart.after) + 1
+    whole = w.draft
+    try:  # the writer's own `sections` on each half, so whatever it adds per section applies here too
+        w.draft = whole.model_copy(update={"sections": whole.sections[:cut]})
+        w.sections()
+        chart_picture(w, chart)
+        w.draft = whole.model_copy(update={"sections": whole.sections[cut:]})
+        w.sections()
+    finally:
+        w.draft = whole
+
+
+def chart_picture(w: Writer, chart: Chart) -> None:
+    """A chart as a PNG picture the width of the text, with its alt text (rendered offline by vl-convert)."""
+    from toolkit.results.charts import to_png
+
+    title = chart.spec.get("title", "")
+    paragraph = w.new_paragraph("Normal")
+    shape = paragraph.add_run().add_picture(io.BytesIO(to_png(chart.spec)), width=Twips(w.text_width))
+    doc_pr = shape._inline.docPr  # Word reads a picture's alt text from docPr/@descr
+    doc_pr.set("descr", clean_text(chart.alt))
+    doc_pr.set("title", clean_text(title.get("text", "") if isinstance(title, dict) else str(title)))

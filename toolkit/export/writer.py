@@ -44,6 +44,7 @@ _SUBJECTS = {
     "faq": "Frequently asked questions",
     "survey": "Pulse survey",
     "plan": "Communication plan and workshop",
+    "followup": "Follow-up message",
 }
 _CHECK_NAMES = {
     "language": "Language",

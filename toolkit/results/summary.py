@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from toolkit.drafting.survey import dimension_label
+from toolkit.drafting.survey import detectable_change_note, dimension_label
 from toolkit.models import Draft, SurveyQuestion
 from toolkit.results import privacy, scoring
 from toolkit.results.barrier import barrier_point, card_for
@@ -59,8 +59,7 @@ def wording(lang: str) -> dict:
 
 def detectable_change_sentence(team_size: int, lang: str) -> str:
     """The sentence a survey draft states before the first wave: how large a change this team can show."""
-    points = scoring.detectable_change(team_size)
-    return wording(lang)["detectable_change"].format(team=team_size, points=round(points))
+    return detectable_change_note(team_size, lang)  # the survey's sender's note states the same
 
 
 def _default_theme_finder() -> ThemeFinder | None:

@@ -151,4 +151,7 @@ def _answer_period(table: Table) -> tuple[str, str]:
 def _item_text(column: Column, question: SurveyQuestion) -> str:
     """The wording respondents saw: the file's question text, or the survey's when the file has only a key."""
     only_a_key = not column.text.strip() or norm(column.text) in (norm(column.key), norm(question.key))
-    return question.text if only_a_key else column.text
+    # A grid's header carries its stem ("How much do you agree ... - I trust ..."): the item's wording is the
+    # survey's when the header holds it, so the same item in two tools is not taken for a reworded one.
+    in_a_stem = norm(question.text) and norm(question.text) in norm(column.text)
+    return question.text if only_a_key or in_a_stem else column.text
