@@ -9,6 +9,10 @@ its place.
 The introduction for respondents states the time needed (estimated from the items: `SECONDS_PER_ITEM`), that
 answers are anonymous (HR runs the survey), and when the results are shared: at the meeting the communication
 plan schedules for that wave (`toolkit.drafting.plan.results_date`). Editing a survey is `toolkit.editing`.
+
+The survey cites nothing: the guidance behind its introduction (item rules, waves, eNPS) becomes notes for the
+sender (`notes` in the template), its cards stay in `Draft.citations` for the review edition. The results meeting
+and the training it speaks of are the plan's touchpoints (`Draft.touchpoints`, with notes to confirm them).
 """
 
 from __future__ import annotations
@@ -16,9 +20,8 @@ from __future__ import annotations
 import math
 
 from toolkit.brief import Brief
-from toolkit.citations import with_mark
 from toolkit.drafting import plan
-from toolkit.drafting.compose import Blocks, Guidance, Retriever, draft_shell
+from toolkit.drafting.compose import Blocks, Guidance, Retriever, SenderNotes, draft_shell
 from toolkit.i18n import format_long_date
 from toolkit.models import LANGS, Draft, Section, SurveyQuestion
 from toolkit.templates import load_template
@@ -69,8 +72,11 @@ def estimate_minutes(questions: list[SurveyQuestion]) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wave: str = "before") -> Draft:
-    """The pulse survey for a brief and wave (`before`, `during`, `after`), in `lang`."""
+def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wave: str = "before",
+            confirmed: bool = False) -> Draft:
+    """The pulse survey for a brief and wave (`before`, `during`, `after`), in `lang`.
+
+    `confirmed` says whether the user confirmed the plan whose dates it uses (else its notes ask to)."""
     if wave not in WAVES:
         raise ValueError(f"unknown wave {wave!r}; choose one of {', '.join(WAVES)}")
     register = brief.register(lang)
@@ -80,14 +86,26 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wav
     long_date = format_long_date(brief.start_date, lang)
     minutes = blocks.say("minutes", n=str(estimate_minutes(questions)))
     results = format_long_date(plan.results_date(brief.start_date, wave), lang)
+    notes = SenderNotes(lang, plan.schedule(brief.start_date), confirmed)
+    notes.touchpoints.append(plan.SURVEY_TOUCHPOINT[wave])  # the wave itself: moving it in the plan moves this
+    notes.mention("intro", plan.RESULTS_SHARED[wave])
+    for question in questions:
+        notes.mention(question.key, blocks.say(f"touchpoints.{question.key}"))
     intro = " ".join(p for p in (
         blocks.say("intro.opening"), blocks.say("intro.time", minutes=minutes), blocks.say("intro.anonymous"),
         blocks.say("intro.results", results=results), blocks.say("intro.contact")) if p)
     guidance = Guidance(retriever, lang)
     derived = [long_date, minutes, results, " / ".join(NPS_OPTIONS)]
     return draft_shell("survey", brief, lang, title=blocks.say("title"), variant=variant,
-                       sections=[_about(blocks, guidance, lang)], citations=list(guidance.book.citations),
-                       questions=questions, survey_intro=intro, wave=wave, derived=list(dict.fromkeys(derived)))
+                       sections=[_about(blocks, guidance, notes, lang)], citations=list(guidance.book.citations),
+                       questions=questions, survey_intro=intro, wave=wave, derived=list(dict.fromkeys(derived)),
+                       notes=_in_reading_order(notes, questions), touchpoints=list(notes.touchpoints))
+
+
+def _in_reading_order(notes: SenderNotes, questions: list[SurveyQuestion]):
+    """The notes as a respondent meets their parts: introduction, about, then the items."""
+    order = ["intro", "about", *(q.key for q in questions)]
+    return sorted(notes.notes, key=lambda n: order.index(n.section) if n.section in order else len(order))
 
 
 def _question(blocks: Blocks, key: str, kind: str, dimension: str) -> SurveyQuestion:
@@ -100,16 +118,18 @@ def _question(blocks: Blocks, key: str, kind: str, dimension: str) -> SurveyQues
                           reverse=bool((blocks.block(path) or {}).get("reverse")))
 
 
-def _about(blocks: Blocks, guidance: Guidance, lang: str) -> Section:
-    """What the survey measures and how it is built, for respondents; cites the survey guidance."""
+def _about(blocks: Blocks, guidance: Guidance, notes: SenderNotes, lang: str) -> Section:
+    """What the survey measures and how it is built, for respondents (no marks); the survey guidance it rests on
+    becomes the sender's notes."""
     cited: list[str] = []
     paragraphs = []
     scale = SCALES[lang]
     for part, extra in (("design", {"low": scale[0], "high": scale[-1]}), ("waves", {}), ("enps", {})):
-        mark, card_id = guidance.mark(blocks.say(f"queries.{part}"), blocks.block(f"cards.{part}"))
+        _mark, card_id = guidance.mark(blocks.say(f"queries.{part}"), blocks.block(f"cards.{part}"))
         if card_id and card_id not in cited:
             cited.append(card_id)
-        paragraphs.append(with_mark(blocks.say(f"about.{part}", **extra), mark))
+            notes.add("about", blocks.say(f"notes.{part}"), card_id)
+        paragraphs.append(blocks.say(f"about.{part}", **extra))
     paragraphs.append(blocks.say("about.themes"))  # leads into the bullet list of dimensions
     bullets = [dimension_label(d, lang) for d in RATED_DIMENSIONS]
     return Section(key="about", heading=blocks.say("about.heading"), paragraphs=paragraphs, bullets=bullets,
