@@ -229,6 +229,14 @@ def touchpoint_slots(dates: dict[str, date], lang: str) -> dict[str, str]:
     return {key: format_long_date(day, lang) for key, day in dates.items()}
 
 
+def advice_in(text: str, lang: str) -> list[str]:
+    """The advice-to-the-writer patterns and adviser names (`templates/{lang}/advice_patterns.yaml`) that a staff
+    text matches; [] when it tells staff only about the rollout."""
+    rules = load_template(lang, "advice_patterns")
+    found = [p for p in rules.get("patterns", []) if re.search(p, text, re.IGNORECASE)]
+    return found + [name for name in rules.get("advisers", []) if re.search(rf"\b{re.escape(name)}\b", text)]
+
+
 class SenderNotes:
     """The notes for the sender of one draft, and the plan touchpoints its text mentions.
 

@@ -160,4 +160,8 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, con
         if key not in built:
             built[key] = c.section(key, BUILDERS[key])
     sections = [built[key] for key in order if built[key] is not None]
-    return normalise_citations(c.draft("story", c.say("title"), sections))
+    result = normalise_citations(c.draft("story", c.say("title"), sections))
+    # No mark numbers the sources, so list them as a reader meets the sections (the review edition's order).
+    listed = list(dict.fromkeys(cid for section in result.sections for cid in section.citations))
+    result.citations.sort(key=lambda cite: listed.index(cite.id) if cite.id in listed else len(listed))
+    return result
