@@ -24,6 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="write a Word document to this .docx path")
     parser.add_argument("--csv", help="survey only: write the items as CSV to this path")
     parser.add_argument("--findings", action="store_true", help="add the quality findings as an appendix")
+    parser.add_argument("--ready", action="store_true",
+                        help="with --out: the ready-to-send edition (no sender's notes, no source marks); "
+                             "without it the review edition (notes as Word comments, sources listed)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     result = drafting.draft(args.kind, brief, lang=args.lang, variant=args.variant, wave=args.wave,
                             retriever=retriever, chat_model=model, timeout=retriever.settings.llm_timeout)
     if args.out:
-        data = export.to_docx(result, include_findings=args.findings, author=brief.author)
+        data = export.to_docx(result, include_findings=args.findings, author=brief.author,
+                              edition="ready" if args.ready else "review")
         Path(args.out).write_bytes(data)
     if args.csv:
         Path(args.csv).write_bytes(export.survey_csv(result))
