@@ -135,7 +135,7 @@ def _draft_and_export(session: Session, at, pid: str, downloads: dict[str, bytes
             continue
         before = set(downloads)
         at = _timed(session, "draft", lambda b=button: b.click().run())
-        if not [b for b in at.get("download_button") if b.label == _("Download Word document")]:
+        if not [b for b in at.get("download_button") if b.label == _("Ready to send")]:
             session.errors.append(f"{kind}: no Word download")
         new = [name for name in downloads if name not in before and name.endswith(f"-{kind}-{session.lang}.docx")]
         if not new and not any(n.endswith(f"-{kind}-{session.lang}.docx") for n in downloads):

@@ -106,7 +106,7 @@ def _digits(value: str) -> str:
 def ungrounded_numbers(draft, brief) -> list[str]:
     """Numbers in the draft's text that appear neither in the brief, a citation's text nor Draft.derived."""
     text = MARK.sub("", draft.text)
-    for literal in draft.derived:
+    for literal in sorted(draft.derived, key=len, reverse=True):  # "15 maart" before "5 maart"
         text = text.replace(literal, " ")
     sources = brief.model_dump_json() + " " + " ".join(c.text for c in draft.citations)
     known = {_digits(n) for n in _NUMBER.findall(sources)}

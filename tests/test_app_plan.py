@@ -25,7 +25,7 @@ def test_draft_plan_in_each_language(lang):
     assert len(tables) == 2
     assert list(tables[0].value["touchpoint"]) == [e.touchpoint for e in draft.timeline]
     assert list(tables[1].value["minutes"]) == [b.minutes for b in draft.workshop]
-    assert _("Download Word document") in [b.label for b in at.get("download_button")]
+    assert _("Ready to send") in [b.label for b in at.get("download_button")]
 
 
 def test_table_edits_change_only_text_cells():

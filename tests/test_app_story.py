@@ -42,7 +42,7 @@ def test_draft_story_in_each_language(lang):
         s.heading for s in saved.draft.sections]
     assert [t.label for t in at.tabs][0] == _("Draft")
     labels = [b.label for b in at.get("download_button")]
-    assert _("Download Word document") in labels
+    assert _("Ready to send") in labels
     assert _("Write a new draft") in [b.label for b in at.button]
 
 
@@ -143,3 +143,29 @@ def test_sources_and_quality_panels():
     readability = [f for f in draft.checks if f.check == "readability" and f.score is not None]
     if readability:
         assert "Readability" in [m.label for m in at.metric]
+
+
+@pytest.mark.parametrize("lang", ["nl", "sv"])
+def test_the_senders_notes_stand_beside_each_section(lang):
+    _ = translator(lang)
+    pid, at = _draft_story(lang)
+    draft = workspace().latest_draft(pid, "story").draft
+    expected = [f"{_('Notes for the sender')} ({n})" for n in
+                [sum(1 for note in draft.notes if note.section == s.key) for s in draft.sections] if n]
+    assert expected and [e.label for e in at.expander if e.label.startswith(_("Notes for the sender"))] == expected
+    shown = " ".join(m.value for m in at.markdown)
+    assert all(note.text in shown for note in draft.notes)
+
+
+def test_two_downloads_review_with_comments_and_ready_without(monkeypatch):
+    from app_support import capture_downloads
+
+    files = capture_downloads(monkeypatch)
+    _ = translator("nl")
+    pid, at = _draft_story("nl")
+    labels = [b.label for b in at.get("download_button")]
+    assert _("For review") in labels and _("Ready to send") in labels
+    review = next(data for name, data in files.items() if name.endswith("-story-nl-review.docx"))
+    ready = next(data for name, data in files.items() if name.endswith("-story-nl.docx"))
+    assert len(docx.Document(io.BytesIO(review)).comments) == len(workspace().latest_draft(pid, "story").draft.notes)
+    assert b"word/comments.xml" not in ready

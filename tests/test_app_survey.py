@@ -34,7 +34,7 @@ def test_draft_survey_in_each_language(lang):
     assert draft.lang == lang and draft.wave == "before"
     assert len(_item_inputs(at, pid)) == len(draft.questions) >= 12
     labels = [b.label for b in at.get("download_button")]
-    assert _("Download Word document") in labels and _("Download items as CSV") in labels
+    assert _("Ready to send") in labels and _("Download items as CSV") in labels
 
 
 def test_wave_is_passed_to_the_composer():

@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -121,3 +123,25 @@ def test_variant_changes_the_wording():
     second = run_cli("draft", "story", "--brief", str(EXAMPLES / "brief-en.yaml"), "--variant", "2", "--json")
     assert first.returncode == second.returncode == 0
     assert json.loads(first.stdout)["text"] != json.loads(second.stdout)["text"]
+
+
+def test_json_has_the_senders_notes_and_the_plans_touchpoints(drafts):
+    notes = drafts["story"]["notes"]
+    assert notes and all({"section", "text", "source"} <= note.keys() for note in notes)
+    sections = {s["key"] for s in drafts["story"]["sections"]}
+    assert all(note["section"] in sections and note["text"] for note in notes)
+    assert any(note["source"] == "plan" for note in notes), "the plan's meetings are to be confirmed"
+    assert drafts["story"]["touchpoints"] and "individual" in drafts["story"]["touchpoints"]
+
+
+def test_ready_writes_the_clean_edition_and_without_it_the_review_edition(tmp_path):
+    review, ready = tmp_path / "review.docx", tmp_path / "ready.docx"
+    brief = str(EXAMPLES / "brief-nl.yaml")
+    assert run_cli("draft", "story", "--brief", brief, "--out", str(review)).returncode == 0
+    result = run_cli("draft", "story", "--brief", brief, "--out", str(ready), "--ready")
+    assert result.returncode == 0, result.stderr
+    assert len(docx.Document(str(review)).comments) > 0
+    with zipfile.ZipFile(ready) as archive:
+        assert "word/comments.xml" not in archive.namelist()
+    text = "\n".join(p.text for p in docx.Document(str(ready)).paragraphs)
+    assert "Bronnen" not in text and not re.search(r"\[\d+\]", text)

@@ -178,7 +178,7 @@ def test_swedish_purpose_story_from_brief_to_word(server, browser, tmp_path):
     page.get_by_role("heading", name=_("Purpose story"), exact=True).wait_for()
     drafting_started = time.monotonic()
     page.get_by_role("button", name=_("Write draft")).click()
-    download_button = page.get_by_role("button", name=_("Download Word document"))
+    download_button = page.get_by_role("button", name=_("Ready to send"))
     download_button.wait_for(timeout=120_000)
     settle(page)
     first_draft = time.monotonic() - drafting_started

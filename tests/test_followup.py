@@ -242,10 +242,11 @@ def test_the_survey_before_the_first_wave_tells_the_sender_what_change_the_team_
 
     brief = load_brief(BRIEFS["nl"])
     before = survey_drafting.compose(brief, "nl", None, wave="before")
-    note = next(n for n in before.notes if n.section == "about")
-    assert note.text == detectable_change_sentence(brief.team_size, "nl") and "140" in note.text
+    sentence = detectable_change_sentence(brief.team_size, "nl")
+    note = next(n for n in before.notes if n.text == sentence)  # a note on the introduction
+    assert note.section == "intro" and "140" in note.text
     assert note.text not in before.text
-    assert not survey_drafting.compose(brief, "nl", None, wave="during").notes
+    assert all(n.text != sentence for n in survey_drafting.compose(brief, "nl", None, wave="during").notes)
 
 
 # --- the language model and Word -------------------------------------------------------------------------------

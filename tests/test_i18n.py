@@ -44,7 +44,7 @@ def _catalog(lang: str) -> dict[str, str]:
 def test_extraction_finds_the_ui_strings():
     msgids = _msgids()
     assert "Purpose story" in msgids and "Create project" in msgids
-    assert "Download Word document" in msgids
+    assert "Ready to send" in msgids and "For review" in msgids
     assert len(msgids) > 150
 
 

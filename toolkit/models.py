@@ -153,6 +153,9 @@ class Draft(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     checks: list[Finding] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)  # for the sender only (see Note)
+    # Keys of the plan's touchpoints the text speaks of ("individual", "group", "survey_before", ...), so a draft
+    # can be marked stale when the plan changes them.
+    touchpoints: list[str] = Field(default_factory=list)
     promises: list[Promise] = Field(default_factory=list)  # filled by the promise check
     items: list[FaqItem] = Field(default_factory=list)  # faq
     questions: list[SurveyQuestion] = Field(default_factory=list)  # survey

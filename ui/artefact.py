@@ -1,5 +1,6 @@
 """What the four artefact pages share: draft with one button, edit in place (saved at once), regenerate one
-part or a whole new variant without losing edits, sources, quality and Word download."""
+part or a whole new variant without losing edits, sources, quality, the sender's notes beside each section and
+the Word download in two editions (for review, ready to send)."""
 
 from __future__ import annotations
 
@@ -230,38 +231,49 @@ def download(pid: str, draft: Draft, data: dict, extra=None) -> None:
         reference, message = export.load_reference(upload.getvalue(), state.ui_lang())
         if message:
             st.warning(message, icon=":material/warning:")
-    cols = st.columns(2)
-    try:
-        payload = _docx(pid, draft, reference, include, str(data.get("author") or ""))
-    except Exception as exc:
-        log.error("export failed: %s", redact(str(exc)))
-        st.error(_("The Word document could not be made. Your draft is saved; please try again."))
-        return
-    cols[0].download_button(_("Download Word document"), payload, file_name=filename(draft, "docx"),
+    cols = st.columns(3 if extra is not None else 2)
+    author = str(data.get("author") or "")
+    editions = (("review", _("For review"), _("With the sender's notes as comments and the sources listed."),
+                 ":material/rate_review:"),
+                ("ready", _("Ready to send"), _("Clean, as staff receive it: no comments, no source marks."),
+                 ":material/send:"))
+    for col, (edition, label, help_text, icon) in zip(cols, editions, strict=False):
+        try:
+            payload = _docx(pid, draft, reference, include, author, edition)
+        except Exception as exc:
+            log.error("export failed: %s", redact(str(exc)))
+            st.error(_("The Word document could not be made. Your draft is saved; please try again."))
+            return
+        suffix = "-review" if edition == "review" else ""
+        col.download_button(label, payload, file_name=filename(draft, "docx", suffix), help=help_text,
                             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                            type="primary", icon=":material/download:", key=f"docx:{draft.kind}",
-                            on_click="ignore", use_container_width=True)
+                            type="primary" if edition == "ready" else "secondary", icon=icon,
+                            key=f"docx:{draft.kind}:{edition}", on_click="ignore", width="stretch")
     if extra is not None:
-        with cols[1]:
+        with cols[2]:
             extra()
 
 
-def _docx(pid: str, draft: Draft, reference: bytes | None, include: bool, author: str) -> bytes:
-    """The Word file, made once per saved version and options (reruns happen on every click)."""
+def _docx(pid: str, draft: Draft, reference: bytes | None, include: bool, author: str,
+          edition: str = "review") -> bytes:
+    """The Word file of one edition, made once per saved version and options (reruns happen on every click)."""
     from toolkit import export
 
     cur = _store().get((pid, draft.kind, draft.lang))
-    key = (pid, draft.kind, cur.version if cur else None, hash(reference), include, author)
+    version = (pid, draft.kind, draft.lang, cur.version if cur else None)
+    key = (*version, hash(reference), include, author, edition)
     cache = st.session_state.setdefault("docx_cache", {})
     if key not in cache:
-        cache.clear()
-        cache[key] = export.to_docx(draft, reference=reference, include_findings=include, author=author)
+        for old in [k for k in cache if k[:4] != version or k[4:7] != key[4:7]]:
+            del cache[old]  # keep both editions of this version, drop the rest
+        cache[key] = export.to_docx(draft, reference=reference, include_findings=include, author=author,
+                                    edition=edition)
     return cache[key]
 
 
-def filename(draft: Draft, ext: str) -> str:
+def filename(draft: Draft, ext: str, suffix: str = "") -> str:
     stem = "".join(ch if ch.isalnum() else "-" for ch in (draft.organisation or draft.kind)).strip("-").lower()
-    return f"{stem or 'draft'}-{draft.kind}-{draft.lang}.{ext}"
+    return f"{stem or 'draft'}-{draft.kind}-{draft.lang}{suffix}.{ext}"
 
 
 def panels(pid: str, draft: Draft, data: dict, editor, extra_download=None) -> None:
@@ -340,6 +352,21 @@ def section_editor(pid: str, brief: Brief | None, cur: Current) -> None:
                          help=save_help(), label_visibility="collapsed")
             if section.edited:
                 st.caption(_("Edited by you"))
+            notes_panel(cur.draft, section.key)
+
+
+def notes_panel(draft: Draft, key: str) -> None:
+    """The sender's notes on one section, FAQ item or survey item, beside its text (nothing when it has none)."""
+    _ = state.tr()
+    notes = [note for note in draft.notes if note.section == key]
+    if not notes:
+        return
+    titles = {c.id: c.title for c in draft.citations}
+    with st.expander(f"{_('Notes for the sender')} ({len(notes)})", icon=":material/sticky_note_2:"):
+        st.caption(_("For you as the sender, not for staff. They appear as comments in the review edition."))
+        for note in notes:
+            source = titles.get(note.source, "")
+            st.markdown(f"- {note.text}" + (f"  \n  *{_('Source: {title}', title=source)}*" if source else ""))
 
 
 def save_help() -> str:

@@ -44,6 +44,9 @@ def _configure_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the draft as JSON")
     parser.add_argument("--out", help="write a Word document to this .docx path")
     parser.add_argument("--findings", action="store_true", help="add the quality findings as an appendix")
+    parser.add_argument("--ready", action="store_true",
+                        help="with --out: the ready-to-send edition (no sender's notes, no source marks); "
+                             "without it the review edition (notes as Word comments, sources listed)")
 
 
 def _configure_followup(parser: argparse.ArgumentParser) -> None:
@@ -132,7 +135,9 @@ def _emit(args: argparse.Namespace, result: Draft, author: str) -> int:
     from toolkit import export
 
     if args.out:
-        Path(args.out).write_bytes(export.to_docx(result, include_findings=args.findings, author=author))
+        edition = "ready" if getattr(args, "ready", False) else "review"
+        Path(args.out).write_bytes(export.to_docx(result, include_findings=args.findings, author=author,
+                                                  edition=edition))
     if getattr(args, "csv", None):
         Path(args.csv).write_bytes(export.survey_csv(result))
     if args.json:

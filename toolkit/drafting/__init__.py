@@ -140,6 +140,11 @@ def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, 
     result.citations = citations
     result.derived = sorted(set(result.derived) | set(fresh.derived))
     result.notices = fresh.notices
+    # The sender's notes follow the part they explain: the new part's notes replace the old part's, in place.
+    kept = [n for n in result.notes if n.section != key]
+    first = next((i for i, n in enumerate(result.notes) if n.section == key), len(kept))
+    result.notes = kept[:first] + [n for n in fresh.notes if n.section == key] + kept[first:]
+    result.touchpoints = list(dict.fromkeys([*result.touchpoints, *fresh.touchpoints]))
     return recheck(result, brief)
 
 

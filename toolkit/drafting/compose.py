@@ -11,20 +11,27 @@ Every offline composer (story, FAQ, survey, plan) fills text blocks from `templa
   upload in another language, or a card with no version in the draft language, is dropped.
 - **Sentences** (`sentence`, `lc_first`, `join_list`, `bare`, `cap_first`, `first_sentence`): brief entries put
   into template text.
+- **The sender's notes** (`SenderNotes`): staff text tells staff about this rollout; the guidance behind a part
+  (why it is there, what to watch for, the card it rests on) is a `Note` for the sender. A text speaks of a plan
+  touchpoint (individual meetings, the group meeting, training, follow-ups, survey waves) only through a slot
+  named after the plan's key (`{individual}`, `{group}`, ...), filled with the plan's date; every such mention
+  is recorded in `Draft.touchpoints` and, until the plan is confirmed, gets a note asking to confirm it.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import string
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, Protocol
 
 from toolkit.brief import Brief
 from toolkit.cards import get_card
 from toolkit.citations import CitationBook, with_mark
 from toolkit.i18n import format_long_date, format_number
-from toolkit.models import Draft, Hit, Section
+from toolkit.models import Draft, Hit, Note, Section
 from toolkit.templates import load_template, template_node
 
 _DIGIT = re.compile(r"\d")  # a research figure's claim holds a number
@@ -77,6 +84,7 @@ class Blocks:
         self.tpl = load_template(lang, name)
         self.slots = dict(slots or {})
         self._salt = (name,) if wave is None else (name, wave)
+        self.mentioned: list[str] = []  # slot names the wordings said so far used (see SenderNotes)
 
     def block(self, path: str) -> Any:
         """The raw template value at a dotted path, or None."""
@@ -91,7 +99,10 @@ class Blocks:
         if options is None:
             return ""
         text = choose(options, self.variant, *self._salt, salt).strip()
-        return text.format(**{**self.slots, **extra}) if text else ""
+        if not text:
+            return ""
+        self.mentioned.extend(field for _lit, field, _spec, _conv in string.Formatter().parse(text) if field)
+        return text.format(**{**self.slots, **extra})
 
 
 # --- retrieval in the draft language ------------------------------------------------------------------------
@@ -211,6 +222,56 @@ def join_list(items: list[str], lang: str | None = None, *, sep: str = ", ", nam
     return f"{sep.join(parts[:-1])} {load_template(lang, 'common')['and']} {parts[-1]}"
 
 
+# --- the sender's notes -------------------------------------------------------------------------------------
+
+def touchpoint_slots(dates: dict[str, date], lang: str) -> dict[str, str]:
+    """The plan's touchpoints as template slots: plan key -> long date in `lang` (`{individual}`, `{group}`)."""
+    return {key: format_long_date(day, lang) for key, day in dates.items()}
+
+
+def advice_in(text: str, lang: str) -> list[str]:
+    """The advice-to-the-writer patterns and adviser names (`templates/{lang}/advice_patterns.yaml`) that a staff
+    text matches; [] when it tells staff only about the rollout."""
+    rules = load_template(lang, "advice_patterns")
+    found = [p for p in rules.get("patterns", []) if re.search(p, text, re.IGNORECASE)]
+    return found + [name for name in rules.get("advisers", []) if re.search(rf"\b{re.escape(name)}\b", text)]
+
+
+class SenderNotes:
+    """The notes for the sender of one draft, and the plan touchpoints its text mentions.
+
+    `dates` is the plan's schedule (key -> date); `confirmed` says whether the user confirmed that plan. Until
+    then, each mention of a touchpoint adds a note asking the sender to confirm it in the plan."""
+
+    def __init__(self, lang: str, dates: dict[str, date] | None = None, confirmed: bool = False):
+        self.lang, self.dates, self.confirmed = lang, dict(dates or {}), confirmed
+        self.notes: list[Note] = []
+        self.touchpoints: list[str] = []
+
+    def add(self, section: str, text: str, source: str = "") -> None:
+        """A note on `section` (a section, FAQ item or survey item key); an empty text adds nothing."""
+        text = " ".join(text.split())
+        if text and all((n.section, n.text) != (section, text) for n in self.notes):
+            self.notes.append(Note(section=section, text=text, source=source))
+
+    def mention(self, section: str, key: str) -> None:
+        """`section` speaks of the plan's touchpoint `key`: record it, and ask to confirm it while the plan is a
+        proposal."""
+        if key not in self.dates:
+            return
+        if key not in self.touchpoints:
+            self.touchpoints.append(key)
+        if not self.confirmed:
+            common = load_template(self.lang, "common")
+            what = common["touchpoints"][key].format(date=format_long_date(self.dates[key], self.lang))
+            self.add(section, common["confirm_touchpoint"].format(what=what), "plan")
+
+    def mentions(self, section: str, slots: Iterable[str]) -> None:
+        """Record every touchpoint among the slot names a section's wordings used."""
+        for key in dict.fromkeys(slots):
+            self.mention(section, key)
+
+
 # --- the Draft ----------------------------------------------------------------------------------------------
 
 def draft_shell(kind: str, brief: Brief, lang: str, *, title: str, variant: int, **fields: Any) -> Draft:
@@ -229,14 +290,17 @@ class Composer(Blocks):
     research figures retrieval finds (the story's and the FAQ's composer)."""
 
     def __init__(self, brief: Brief, lang: str, retriever: Retriever, variant: int, name: str,
-                 book: CitationBook | None = None):
+                 book: CitationBook | None = None, touchpoints: dict[str, date] | None = None,
+                 confirmed: bool = False):
         super().__init__(lang, name, brief.register(lang), variant)
         self.brief, self.retriever = brief, retriever
         self.book = book if book is not None else CitationBook()
         self.used: set[str] = set()
         self.derived: list[str] = []
         self._hits: dict[tuple[str, int], list[Hit]] = {}
-        self.slots = self._slots()
+        self.notes = SenderNotes(lang, touchpoints, confirmed)
+        self.slots = {**touchpoint_slots(self.notes.dates, lang), **self._slots()}
+        self.derived.extend(touchpoint_slots(self.notes.dates, lang).values())
 
     def _slots(self) -> dict[str, str]:
         date = format_long_date(self.brief.start_date, self.lang)
@@ -272,10 +336,24 @@ class Composer(Blocks):
             ids.append(hit.card_id)
         return sentences, ids
 
-    def facts(self, query: str, limit: int = 1, only: str = "") -> tuple[list[str], list[str]]:
+    def guidance_notes(self, section: str, guidance_path: str, query: str, limit: int = 1) -> list[str]:
+        """Notes for the sender from the best-ranked guidance cards for a query (the template's note per card);
+        each card stays among the draft's sources, for the review edition. Returns the card ids."""
+        options = self.block(guidance_path) or {}
+        chosen = [h for h in self.search(query) if h.card_id in options and h.card_id not in self.used][:limit]
+        chosen.sort(key=lambda h: list(options).index(h.card_id))  # retrieval selects, the template orders
+        for hit in chosen:
+            self.book.cite(hit)
+            self.used.add(hit.card_id)
+            self.notes.add(section, self.say(options[hit.card_id], f"{guidance_path}.{hit.card_id}"), hit.card_id)
+        return [hit.card_id for hit in chosen]
+
+    def facts(self, query: str, limit: int = 1, only: str = "", marked: bool = True) -> tuple[list[str], list[str]]:
         """Research figures for a query: the `claim` of the best-ranked fact cards not used yet, each cited.
 
-        `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs)."""
+        `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs).
+        `marked=False` is for staff text: no [n] mark (the claim names its source in words; the template's
+        `claims.<card id>` may word it for staff), the card stays among the draft's citations."""
         wanted = set(self.block(only) or []) if only else set()
         avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
         sentences, ids = [], []
@@ -285,13 +363,26 @@ class Composer(Blocks):
             if hit.card_id in avoid or (wanted and hit.card_id not in wanted and not wanted & set(hit.topics)):
                 continue
             if hit.kind == "fact" and hit.claim and _DIGIT.search(hit.claim) and hit.card_id not in self.used:
-                sentences.append(with_mark(sentence(hit.claim), self.book.cite(hit)))
+                mark = self.book.cite(hit)
+                claim = self.say(f"claims.{hit.card_id}") or hit.claim
+                sentences.append(with_mark(sentence(claim), mark) if marked else sentence(claim))
                 self.used.add(hit.card_id)
                 ids.append(hit.card_id)
         return sentences, ids
 
+    def section(self, key: str, build: Any) -> Any:
+        """Build one section with `build(self)`, noting the plan touchpoints its wordings mention."""
+        self.mentioned = []
+        built = build(self)
+        if built is not None:
+            self.notes.mentions(key, self.mentioned)
+        return built
+
     def draft(self, kind: str, title: str, sections: list[Section], **extra: Any) -> Draft:
-        """The Draft with the common fields set, citing what this composer cited."""
+        """The Draft with the common fields set, citing what this composer cited, with the sender's notes in
+        reading order."""
+        order = [s.key for s in sections]
+        notes = sorted(self.notes.notes, key=lambda n: order.index(n.section) if n.section in order else len(order))
         return draft_shell(kind, self.brief, self.lang, title=title, variant=self.variant, sections=sections,
                            citations=list(self.book.citations), derived=list(dict.fromkeys(self.derived)),
-                           **extra)
+                           notes=notes, touchpoints=list(self.notes.touchpoints), **extra)

@@ -72,7 +72,7 @@ class FaqComposer(Composer):
     def __init__(self, brief: Brief, lang: str, retriever: Retriever, variant: int, name: str,
                  book: CitationBook | None = None):
         super().__init__(brief, lang, retriever, variant, name, book=book)
-        self.notes: list[Note] = []
+        self.item_notes: list[Note] = []  # the FAQ's notes, keyed by item (the base's SenderNotes stays empty)
         self.touchpoints: list[str] = []
         self._item = ""  # the item being written, for the notes it leaves
         self._promised: dict[str, list[str]] = {}  # item -> plan touchpoints its answer promises
@@ -100,7 +100,7 @@ class FaqComposer(Composer):
             return
         what = [f"{self.block(f'touchpoint_names.{t}') or t} ({format_long_date(self.plan[t], self.lang)})"
                 for t in promised]
-        self.notes.append(Note(section=key, text=self.say("plan_note", what=join_list(what, self.lang)),
+        self.item_notes.append(Note(section=key, text=self.say("plan_note", what=join_list(what, self.lang)),
                                source="plan"))
 
     def applies(self, key: str, kinds: list[str]) -> bool:
@@ -117,7 +117,7 @@ class FaqComposer(Composer):
         chosen = [h for h in self.search(self.topic_query(key)) if h.card_id in options
                   and h.card_id not in self.used][:limit]
         for hit in sorted(chosen, key=lambda h: list(options).index(h.card_id)):
-            self.notes.append(Note(section=self._item or key, text=self.say(options[hit.card_id],
+            self.item_notes.append(Note(section=self._item or key, text=self.say(options[hit.card_id],
                                    f"items.{key}.notes.{hit.card_id}"), source=hit.card_id))
             self.used.add(hit.card_id)
         return [], []
@@ -309,12 +309,12 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0) -> 
     built = {key: c.item(key) for key in dict.fromkeys(k for k in ("career", "job", "human", *keys) if k in keys)}
     items = [built[key] for key in keys if built[key] is not None]
     order = {key: n for n, key in enumerate(keys)}
-    notes = sorted(c.notes, key=lambda note: order.get(note.section, len(order)))
     intro = Section(key="intro", heading=c.say("intro.heading"), paragraphs=[c.say("intro.text")])
     notice = tool_kinds_notice(brief, lang)
-    extra = {"touchpoints": list(c.touchpoints)} if "touchpoints" in Draft.model_fields else {}  # the field comes with the sender's-notes work
-    return normalise_citations(c.draft("faq", c.say("title"), [intro], items=items, notes=notes,
-                                       notices=[notice] if notice else [], **extra))
+    c.notes.touchpoints.extend(t for t in c.touchpoints if t not in c.notes.touchpoints)
+    result = c.draft("faq", c.say("title"), [intro], items=items, notices=[notice] if notice else [])
+    result.notes = sorted([*c.item_notes, *result.notes], key=lambda note: order.get(note.section, len(order)))
+    return normalise_citations(result)
 
 
 # --- a user's own question ----------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ def _passage(c: FaqComposer, hit: Hit, stems: set[str], key: str) -> str:
         for topic in ORDER:
             options = c.block(f"items.{topic}.notes") or {}
             if hit.card_id in options:
-                c.notes.append(Note(section=key, text=c.say(options[hit.card_id], f"answer.{hit.card_id}"),
+                c.item_notes.append(Note(section=key, text=c.say(options[hit.card_id], f"answer.{hit.card_id}"),
                                     source=hit.card_id))
                 break
         return ""
@@ -427,7 +427,7 @@ def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant
     item = c.item(topic) if topic is not None else None
     if item is not None and own and not all(line.lower() in item.answer.lower() for line in own):
         item = None  # the brief answers first; the topic's general wording would only drift from it
-    c.notes = [n.model_copy(update={"section": key}) for n in c.notes] if item is not None else []
+    c.item_notes = [n.model_copy(update={"section": key}) for n in c.item_notes] if item is not None else []
     if item is not None:  # its answer already names the brief's lines that answer the question
         parts.append(item.answer)
         ids += item.citations
@@ -445,6 +445,6 @@ def answer(question: str, brief: Brief, lang: str, retriever: Retriever, variant
     elif brief.contact_person not in " ".join(parts):
         parts.append(c.say("answer.more"))
     if notes is not None:
-        notes.extend(c.notes)
+        notes.extend(c.item_notes)
     return FaqItem(key=key, question=question, answer=_join(parts), citations=list(dict.fromkeys(ids)),
                    custom=True)

@@ -15,6 +15,10 @@ Item `_1` of every dimension reads the same in every wave (and variant), so the 
 more statement, `ledger_1` in the dimension `follow_through`: whether what was promised after the last wave has
 been done; the introduction names those promises. Before the first wave, a sender's note says how large a
 change this team size can reliably show.
+
+The survey cites nothing: the guidance behind its introduction (item rules, waves, eNPS) becomes notes for the
+sender (`notes` in the template), its cards stay in `Draft.citations` for the review edition. The results meeting
+and the training it speaks of are the plan's touchpoints (`Draft.touchpoints`, with notes to confirm them).
 """
 
 from __future__ import annotations
@@ -22,9 +26,8 @@ from __future__ import annotations
 import math
 
 from toolkit.brief import Brief
-from toolkit.citations import with_mark
 from toolkit.drafting import plan
-from toolkit.drafting.compose import Blocks, Guidance, Retriever, draft_shell, join_list
+from toolkit.drafting.compose import Blocks, Guidance, Retriever, SenderNotes, draft_shell, join_list
 from toolkit.i18n import format_long_date
 from toolkit.models import LANGS, Draft, Note, Section, SurveyQuestion
 from toolkit.results.ledger import Commitment, Ledger, as_ledger
@@ -80,9 +83,11 @@ def estimate_minutes(questions: list[SurveyQuestion]) -> int:
 
 
 def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wave: str = "before",
-            ledger: Ledger | list[Commitment] | None = None) -> Draft:
+            ledger: Ledger | list[Commitment] | None = None, confirmed: bool = False) -> Draft:
     """The pulse survey for a brief and wave (`before`, `during`, `after`), in `lang`. With a `ledger`, the
-    commitments made after the previous wave are asked about (`ledger_1`) and named in the introduction."""
+    commitments made after the previous wave are asked about (`ledger_1`) and named in the introduction.
+
+    `confirmed` says whether the user confirmed the plan whose dates it uses (else its notes ask to)."""
     if wave not in WAVES:
         raise ValueError(f"unknown wave {wave!r}; choose one of {', '.join(WAVES)}")
     register = brief.register(lang)
@@ -94,6 +99,11 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wav
     minutes = blocks.say("minutes", n=str(estimate_minutes(questions)))
     results = format_long_date(plan.results_date(brief.start_date, wave), lang)
     ledger_line = blocks.say("intro.ledger", commitments=join_list(promised, lang)) if promised else ""
+    notes = SenderNotes(lang, plan.schedule(brief.start_date), confirmed)
+    notes.touchpoints.append(plan.SURVEY_TOUCHPOINT[wave])  # the wave itself: moving it in the plan moves this
+    notes.mention("intro", plan.RESULTS_SHARED[wave])
+    for question in questions:
+        notes.mention(question.key, blocks.say(f"touchpoints.{question.key}"))
     intro = " ".join(p for p in (
         blocks.say("intro.opening"), ledger_line, blocks.say("intro.time", minutes=minutes),
         blocks.say("intro.anonymous"), blocks.say("intro.results", results=results), blocks.say("intro.contact"))
@@ -101,9 +111,10 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, wav
     guidance = Guidance(retriever, lang)
     derived = [long_date, minutes, results, " / ".join(NPS_OPTIONS)]
     return draft_shell("survey", brief, lang, title=blocks.say("title"), variant=variant,
-                       sections=[_about(blocks, guidance, lang)], citations=list(guidance.book.citations),
+                       sections=[_about(blocks, guidance, notes, lang)], citations=list(guidance.book.citations),
                        questions=questions, survey_intro=intro, wave=wave, derived=list(dict.fromkeys(derived)),
-                       notes=_notes(brief, lang, wave))
+                       notes=[*_in_reading_order(notes, questions), *_notes(brief, lang, wave)],
+                       touchpoints=list(notes.touchpoints))
 
 
 def _items(with_ledger: bool) -> tuple[tuple[str, str, str], ...]:
@@ -125,7 +136,14 @@ def _notes(brief: Brief, lang: str, wave: str) -> list[Note]:
     """For the sender: before the first wave, what size of change the team can show (staff need not know)."""
     if wave != "before" or brief.team_size < 1:
         return []
-    return [Note(section="about", text=detectable_change_note(brief.team_size, lang), source="pulse-survey-waves")]
+    return [Note(section="intro", text=detectable_change_note(brief.team_size, lang))]  # computed, not a card
+
+
+
+def _in_reading_order(notes: SenderNotes, questions: list[SurveyQuestion]):
+    """The notes as a respondent meets their parts: introduction, about, then the items."""
+    order = ["intro", "about", *(q.key for q in questions)]
+    return sorted(notes.notes, key=lambda n: order.index(n.section) if n.section in order else len(order))
 
 
 def _question(blocks: Blocks, key: str, kind: str, dimension: str) -> SurveyQuestion:
@@ -138,16 +156,18 @@ def _question(blocks: Blocks, key: str, kind: str, dimension: str) -> SurveyQues
                           reverse=bool((blocks.block(path) or {}).get("reverse")))
 
 
-def _about(blocks: Blocks, guidance: Guidance, lang: str) -> Section:
-    """What the survey measures and how it is built, for respondents; cites the survey guidance."""
+def _about(blocks: Blocks, guidance: Guidance, notes: SenderNotes, lang: str) -> Section:
+    """What the survey measures and how it is built, for respondents (no marks); the survey guidance it rests on
+    becomes the sender's notes."""
     cited: list[str] = []
     paragraphs = []
     scale = SCALES[lang]
     for part, extra in (("design", {"low": scale[0], "high": scale[-1]}), ("waves", {}), ("enps", {})):
-        mark, card_id = guidance.mark(blocks.say(f"queries.{part}"), blocks.block(f"cards.{part}"))
+        _mark, card_id = guidance.mark(blocks.say(f"queries.{part}"), blocks.block(f"cards.{part}"))
         if card_id and card_id not in cited:
             cited.append(card_id)
-        paragraphs.append(with_mark(blocks.say(f"about.{part}", **extra), mark))
+            notes.add("about", blocks.say(f"notes.{part}"), card_id)
+        paragraphs.append(blocks.say(f"about.{part}", **extra))
     paragraphs.append(blocks.say("about.themes"))  # leads into the bullet list of dimensions
     bullets = [dimension_label(d, lang) for d in RATED_DIMENSIONS]
     return Section(key="about", heading=blocks.say("about.heading"), paragraphs=paragraphs, bullets=bullets,

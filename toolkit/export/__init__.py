@@ -18,9 +18,9 @@ from toolkit.export.document import to_docx, write_docx
 from toolkit.export.layout import BOX, LAYOUTS, layout_for
 from toolkit.export.reference import MAX_REFERENCE_BYTES, REFERENCE_PATH, load_reference
 from toolkit.export.wordxml import abstract_num_xml
-from toolkit.export.writer import Writer, subject
+from toolkit.export.writer import EDITIONS, MANAGER_KINDS, Writer, subject
 
 __all__ = [
-    "BOX", "CSV_COLUMNS", "LAYOUTS", "MAX_REFERENCE_BYTES", "REFERENCE_PATH", "Writer", "abstract_num_xml",
+    "BOX", "CSV_COLUMNS", "EDITIONS", "MANAGER_KINDS", "LAYOUTS", "MAX_REFERENCE_BYTES", "REFERENCE_PATH", "Writer", "abstract_num_xml",
     "layout_for", "load_reference", "subject", "survey_csv", "to_docx", "write_docx",
 ]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from toolkit.export.layout import layout_for
 from toolkit.export.reference import open_base
@@ -20,15 +21,19 @@ _CORE_PROP_LIMIT = 255  # python-docx refuses longer core-property values
 
 
 def to_docx(draft: Draft, *, reference: bytes | None = None, include_findings: bool = False,
-            author: str = "") -> bytes:
+            author: str = "", edition: str = "review") -> bytes:
     """Render a draft as a .docx and return its bytes.
 
     `reference` is a user's branded .docx (its styles, header and footer are used); when it is missing or
     unusable the default `templates/reference.docx` is used. `include_findings` adds an appendix with the quality
-    findings. `author` goes into the core properties (empty when not given).
+    findings. `author` goes into the core properties (empty when not given). `edition` is "review" (the
+    sender's notes as Word comments, sources listed) or "ready" (what staff receive: no comment part, no [n]
+    marks, no source list; the plan keeps its sources, it is for managers).
     """
     doc = open_base(reference)
-    writer = Writer(doc, draft)
+    writer = Writer(doc, draft, edition)
+    if edition == "ready":
+        drop_comments(doc)  # a branded reference may bring its own comments part
     writer.write(layout_for(draft.kind), include_findings=include_findings)
     set_language(doc, WORD_LANG[normalise_lang(draft.lang)])
     set_core_properties(doc, draft, author)
@@ -43,6 +48,13 @@ def write_docx(draft: Draft, path: str | Path, **kwargs) -> Path:
     path = Path(path)
     path.write_bytes(to_docx(draft, **kwargs))
     return path
+
+
+def drop_comments(doc: DocxDocument) -> None:
+    """Remove the comments part, so the saved file holds no word/comments.xml."""
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype == RT.COMMENTS:
+            doc.part.drop_rel(rel_id)
 
 
 def _limit(value: str) -> str:

@@ -63,8 +63,9 @@ def faq(w: Writer) -> None:
     if items:
         w.heading(w._("Questions and answers"), 1)
     for item in items:
-        w.heading(item.question, 2)
-        w.block(item.answer)
+        with w.part(item.key):
+            w.heading(item.question, 2)
+            w.block(item.answer)
 
 
 # --- survey ----------------------------------------------------------------------------------------------------
@@ -73,7 +74,8 @@ def faq(w: Writer) -> None:
 def survey(w: Writer) -> None:
     """Intro, sections, then the questions grouped by dimension: agree items in tables, eNPS, open boxes."""
     if clean_text(w.draft.survey_intro).strip():
-        w.block(w.draft.survey_intro)
+        with w.part("intro"):
+            w.block(w.draft.survey_intro)
     w.sections()
     if any(q.type == "likert" for q in w.draft.questions):
         instruction = w.paragraph(w._("Tick one box per statement."))
@@ -109,6 +111,7 @@ def likert_table(w: Writer, questions: list[SurveyQuestion], numbers: Iterator[i
     for question in questions:
         cells = table.add_row().cells
         w.cell_text(cells[0], _numbered(numbers, question.text))
+        w.parts.setdefault(question.key, []).append(cells[0].paragraphs[0])
         valign(cells[0])
         for cell in cells[1:]:
             w.cell_text(cell, BOX)
@@ -118,7 +121,9 @@ def likert_table(w: Writer, questions: list[SurveyQuestion], numbers: Iterator[i
 
 def nps(w: Writer, question: SurveyQuestion, numbers: Iterator[int]) -> None:
     """The eNPS item: a row of boxes under 0 to 10, with the anchors below."""
-    w.paragraph(_numbered(numbers, question.text)).paragraph_format.keep_with_next = True
+    item = w.paragraph(_numbered(numbers, question.text))
+    item.paragraph_format.keep_with_next = True
+    w.parts.setdefault(question.key, []).append(item)
     points = [one_line(option) for option in question.options] or [str(n) for n in range(11)]
     width = w.text_width // len(points)
     table = w.table(points, [width] * len(points))
@@ -137,7 +142,9 @@ def nps(w: Writer, question: SurveyQuestion, numbers: Iterator[int]) -> None:
 
 def open_question(w: Writer, question: SurveyQuestion, numbers: Iterator[int]) -> None:
     """An open question with a bordered box to write in."""
-    w.paragraph(_numbered(numbers, question.text)).paragraph_format.keep_with_next = True
+    item = w.paragraph(_numbered(numbers, question.text))
+    item.paragraph_format.keep_with_next = True
+    w.parts.setdefault(question.key, []).append(item)
     table = w.doc.add_table(rows=1, cols=1)
     table_borders(table)
     set_widths(table, [w.text_width])

@@ -2,6 +2,10 @@
 
 Every string passes `clean_text` first, so an export never fails on user text; `**bold**` spans become bold and
 `[n]` marks link to source n. What goes where for one kind of draft is that kind's layout (`toolkit.export.layout`).
+
+Two editions (`EDITIONS`): "review" carries the sender's notes as Word comments on the part they explain and lists
+the sources; "ready" is what staff receive: no comments, no [n] marks, no source list. Documents for managers
+(`MANAGER_KINDS`: the plan) keep their marks and sources in both.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from toolkit.citations import MARK_PATTERN
+from toolkit.citations import MARK_PATTERN, strip_marks
 from toolkit.export.reference import copy_default_style
 from toolkit.export.wordxml import (
     Numbering,
@@ -33,11 +37,15 @@ from toolkit.export.wordxml import (
     valign,
 )
 from toolkit.i18n import format_long_date, translator
-from toolkit.models import Citation, Draft, Finding
+from toolkit.models import Citation, Draft, Finding, Note
 from toolkit.text import clean_text, one_line
 
 _MARK = re.compile(rf"(\*\*[^*\n]+?\*\*|{MARK_PATTERN})")  # bold runs and citation marks
 _BULLET_LINE = re.compile(r"^\s*[-*\u2022]\s+(.*)$")
+_LONG_DATE = re.compile(r"\b\d{1,2} [^\W\d]+ \d{4}\b")  # "8 februari 2027": a plan date a note may name
+_FIGURE = re.compile(r"(?<![\d.,])\d{2,3}(?![\d.,]?\d)")  # "70" in "70 procent": the figure a fact note is about
+EDITIONS: tuple[str, ...] = ("review", "ready")
+MANAGER_KINDS = frozenset({"plan"})  # read by managers: sources stay in the ready edition too
 _NUMBER_LINE = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
 _SUBJECTS = {
     "story": "Purpose story",
@@ -95,9 +103,15 @@ def long_date(value: str, lang: str) -> str:
 class Writer:
     """Writes one draft into an emptied reference document."""
 
-    def __init__(self, doc: DocxDocument, draft: Draft) -> None:
+    def __init__(self, doc: DocxDocument, draft: Draft, edition: str = "review") -> None:
+        if edition not in EDITIONS:
+            raise ValueError(f"unknown edition {edition!r}; choose one of {', '.join(EDITIONS)}")
         self.doc = doc
         self.draft = draft
+        self.edition = edition
+        # The ready edition of a staff document: no marks, no sources (a figure names its source in words).
+        self.clean = edition == "ready" and draft.kind not in MANAGER_KINDS
+        self.parts: dict[str, list[Paragraph]] = {}  # section, item or question key -> its paragraphs
         self._ = translator(draft.lang)
         self.numbering = Numbering(doc)
         self.styles: dict[str, str | None] = {}
@@ -113,8 +127,12 @@ class Writer:
         subtitle = document_subtitle(self.draft)
         if subtitle:
             self.paragraph(subtitle, "Subtitle")
+        self.title_paragraph = self.doc.paragraphs[0] if self.doc.paragraphs else None
         layout(self)
-        self.sources()
+        if self.edition == "review":
+            self.comments()
+        if not self.clean:
+            self.sources()
         if include_findings:
             self.findings(self.draft.checks, self.draft.notices)
 
@@ -183,8 +201,11 @@ class Writer:
         return paragraph
 
     def runs(self, paragraph: Paragraph, text: str, bold: bool = False) -> None:
-        """Add `text` as runs: **bold** spans become bold, [n] marks link to source n."""
+        """Add `text` as runs: **bold** spans become bold, [n] marks link to source n (and go in a clean
+        edition)."""
         text = clean_text(text).strip()
+        if self.clean:
+            text = strip_marks(text)
         for piece in _MARK.split(text):
             if not piece:
                 continue
@@ -233,13 +254,48 @@ class Writer:
             num_pr.get_or_add_numId().val = num_id
 
     def sections(self) -> None:
-        """Every section: heading, paragraphs, bullets, numbered steps."""
+        """Every section: heading, paragraphs, bullets, numbered steps (remembered as the section's part)."""
         for section in self.draft.sections:
-            self.heading(section.heading, 1)
-            for text in section.paragraphs:
-                self.block(text)
-            self.list_items(section.bullets, ordered=False)
-            self.list_items(section.numbered, ordered=True)
+            with self.part(section.key):
+                self.heading(section.heading, 1)
+                for text in section.paragraphs:
+                    self.block(text)
+                self.list_items(section.bullets, ordered=False)
+                self.list_items(section.numbered, ordered=True)
+
+    def part(self, key: str) -> _Part:
+        """`with w.part(key): ...`: the paragraphs written inside belong to the section, item or question `key`
+        (a sender's note on `key` is anchored there)."""
+        return _Part(self, key)
+
+    # -- the sender's notes
+
+    def comments(self) -> None:
+        """Each sender's note as a Word comment on the paragraph it explains (review edition)."""
+        _ = self._
+        titles = {c.id: one_line(c.title) for c in self.draft.citations}
+        for note in self.draft.notes:
+            anchor = self._anchor(note)
+            text = one_line(clean_text(note.text))
+            if anchor is None or not text:
+                continue
+            if titles.get(note.source):
+                text += " " + _("Source: {title}", title=titles[note.source])
+            self.doc.add_comment(anchor.runs, text=text, author=_("Note for the sender"), initials="N")
+
+    def _anchor(self, note: Note) -> Paragraph | None:
+        """The paragraph a note explains: in its part, the one naming the plan date the note names, or stating
+        the figure of the fact card the note rests on; else the part's first paragraph (its heading); the title
+        when the part is not in the document."""
+        paragraphs = [p for p in self.parts.get(note.section, []) if p.runs]
+        dates = set(_LONG_DATE.findall(note.text))
+        figures = self._figures(note.source)
+        for paragraph in paragraphs:
+            if dates & set(_LONG_DATE.findall(paragraph.text)) or figures & set(_FIGURE.findall(paragraph.text)):
+                return paragraph
+        if paragraphs:
+            return paragraphs[0]
+        return self.title_paragraph if self.title_paragraph is not None and self.title_paragraph.runs else None
 
 
     # -- tables
@@ -267,6 +323,25 @@ class Writer:
         self.runs(paragraph, text, bold=bold)
 
     # -- end matter
+
+    def _figures(self, source: str) -> set[str]:
+        """The figures of a fact card's claim (its first line), to find the paragraph that states them."""
+        citation = next((c for c in self.draft.citations if c.id == source and c.kind == "fact"), None)
+        return set(_FIGURE.findall(citation.text.split("\n", 1)[0])) if citation else set()
+
+    def body_length(self) -> int:
+        """How many blocks (paragraphs, tables) the body holds, the closing sectPr not counted."""
+        return len(self.doc.element.body) - (1 if self.sect_pr is not None else 0)
+
+    def paragraphs_between(self, start: int, end: int) -> list[Paragraph]:
+        """The paragraphs of body blocks `start` to `end`, those inside tables included."""
+        found: list[Paragraph] = []
+        for element in list(self.doc.element.body)[start:end]:
+            if element.tag == qn("w:p"):
+                found.append(Paragraph(element, self.doc._body))
+            elif element.tag == qn("w:tbl"):
+                found.extend(Paragraph(p, self.doc._body) for p in element.iter(qn("w:p")))
+        return found
 
     def sources(self) -> None:
         """The numbered source list, each entry a bookmark the `[n]` marks link to."""
@@ -316,6 +391,21 @@ class Writer:
         if one_line(finding.where):
             self.paragraph(_("Where: {where}", where=one_line(finding.where)), "Table Text", container=cells[1])
         self.cell_text(cells[2], finding.fix)
+
+
+class _Part:
+    """Collects the paragraphs written inside a `with` block as one part of the document (see `Writer.part`)."""
+
+    def __init__(self, writer: Writer, key: str) -> None:
+        self.writer, self.key = writer, key
+
+    def __enter__(self) -> _Part:
+        self.start = self.writer.body_length()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        written = self.writer.paragraphs_between(self.start, self.writer.body_length())
+        self.writer.parts.setdefault(self.key, []).extend(written)
 
 
 def _line_kind(line: str) -> str:
