@@ -33,6 +33,12 @@ from toolkit.settings import EMBEDDERS, PROVIDERS
 
 # Columns added after the first release: a workspace file made before them gets them on open.
 BRIEF_COLUMNS = {"base_version": "INTEGER", "conflict": "INTEGER NOT NULL DEFAULT 0"}
+# What made a draft version (see DRAFT_ACTIONS); '' for versions saved before it was recorded.
+DRAFT_COLUMNS = {"action": "TEXT NOT NULL DEFAULT ''", "restored_from": "INTEGER"}
+
+# Why a draft version was saved: a new draft, a new variant, an edit, one part written again, a part added or
+# removed, an earlier version restored, a project copied. The UI names each in the user's language.
+DRAFT_ACTIONS = ("draft", "variant", "edit", "rewrite", "add", "remove", "restore", "copy")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -136,6 +142,15 @@ class DraftVersion:
     saved_at: datetime
     session_id: str
     conflict: bool
+    action: str = ""  # one of DRAFT_ACTIONS ('' when not recorded)
+    restored_from: int | None = None  # for action 'restore': the version it is a copy of
+
+    @property
+    def edited(self) -> bool:
+        """Whether this version holds text the user changed or added (edited or own parts)."""
+        draft = self.draft
+        return any(part.edited for part in (*draft.sections, *draft.items, *draft.questions)) or any(
+            part.custom for part in (*draft.items, *draft.questions))
 
 
 @dataclass(frozen=True)
@@ -177,6 +192,7 @@ class Workspace:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
             _add_missing_columns(conn, "briefs", BRIEF_COLUMNS)
+            _add_missing_columns(conn, "drafts", DRAFT_COLUMNS)
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -244,7 +260,7 @@ class Workspace:
         for kind in self.draft_kinds(project_id):
             latest = self.latest_draft(project_id, kind)
             if latest is not None:
-                self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None)
+                self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None, action="copy")
         return copy
 
     def delete(self, project_id: str) -> None:
@@ -343,13 +359,17 @@ class Workspace:
     # Drafts ---------------------------------------------------------------------------------------------
 
     def save_draft(self, project_id: str, draft: Draft, session_id: str = "",
-                   base_version: int | None = None) -> SaveResult:
+                   base_version: int | None = None, action: str = "",
+                   restored_from: int | None = None) -> SaveResult:
         """Store a draft as a new version of its kind.
 
         `base_version` is the version the caller's edits start from (None for a brand-new draft). If another
         session has saved a newer version since then, this draft is still stored (as a conflict copy) and the
-        result reports the other version, so the caller can tell the user that both are kept.
+        result reports the other version, so the caller can tell the user that both are kept. `action` says
+        what made this version (one of DRAFT_ACTIONS), `restored_from` which version a restore copies.
         """
+        if action and action not in DRAFT_ACTIONS:
+            raise ValueError(f"unknown draft action {action!r}; choose one of {', '.join(DRAFT_ACTIONS)}")
         payload = draft.model_dump_json()
         with self._connect(write=True) as conn:
             self._require(conn, project_id)
@@ -364,9 +384,10 @@ class Workspace:
             version = latest_version + 1
             now = _iso(_now())
             conn.execute(
-                "INSERT INTO drafts (project_id, kind, version, data, saved_at, session_id, base_version, conflict)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (project_id, draft.kind, version, payload, now, session_id, base_version, int(conflict)),
+                "INSERT INTO drafts (project_id, kind, version, data, saved_at, session_id, base_version, conflict,"
+                " action, restored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (project_id, draft.kind, version, payload, now, session_id, base_version, int(conflict), action,
+                 restored_from),
             )
             conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
         if conflict:
@@ -519,4 +540,5 @@ def _brief(row: sqlite3.Row) -> BriefVersion:
 def _draft(row: sqlite3.Row) -> DraftVersion:
     return DraftVersion(project_id=row["project_id"], kind=row["kind"], version=row["version"],
                         draft=Draft.model_validate_json(row["data"]), saved_at=_time(row["saved_at"]),
-                        session_id=row["session_id"], conflict=bool(row["conflict"]))
+                        session_id=row["session_id"], conflict=bool(row["conflict"]), action=row["action"],
+                        restored_from=row["restored_from"])

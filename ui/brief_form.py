@@ -11,12 +11,16 @@ from datetime import date
 
 import streamlit as st
 
-from toolkit.brief import FIELD_LABELS, REQUIRED, Brief, BriefError, parse_brief
+from toolkit import brief as briefs
+from toolkit.brief import FIELD_LABELS, REQUIRED, Brief, BriefError, brief_hints, parse_brief
 from toolkit.i18n import LANGUAGE_NAMES
 from ui import state
 from ui.widgets import guarded
 
 LIST_FIELDS = ("changes", "stops_doing", "stays_same", "facts", "success_measures", "commitments")
+# The fields whose box counts characters as the user types (Streamlit shows "n/limit"), with their limit.
+COUNTED = {"purpose": briefs.MAX_TEXT, "vision": briefs.MAX_TEXT, **dict.fromkeys(
+    ("organisation", "ai_tool", "audience", "contact_person", "author"), briefs.MAX_LINE)}
 SEEN = "brief_seen"  # {pid: (version or None, data)}: the brief version the form shows, as stored
 CONFLICTS = "brief_conflicts"  # {pid: {field: (other value, other version, own version)}}
 TOUCHED = "touched"  # {pid: fields this session changed}: their messages show at once
@@ -203,7 +207,9 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
     or None."""
     _ = state.tr()
     load_into_widgets(pid, data, version)
-    brief, problems = validate(collect(pid), state.ui_lang())
+    shown = collect(pid)
+    brief, problems = validate(shown, state.ui_lang())
+    hints = brief_hints(shown, state.ui_lang())
     show_all = st.session_state.get("check_all", {}).get(pid, False)
     touched = st.session_state.get(TOUCHED, {}).get(pid, set())
     conflicts = st.session_state.get(CONFLICTS, {}).get(pid, {})
@@ -217,10 +223,13 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
         help_text, example = helps[name]
         extra = {"placeholder": example} if example and widget in (st.text_input, st.text_area) else {}
         extra.update(initial(pid, name, kwargs.get("options")))
+        extra.update(_counter(name, shown.get(name)))
         widget(label(name), key=widget_key(pid, name), help=help_text, on_change=_save, args=(pid, name),
                **extra, **kwargs)
         if name in problems and (show_all or name in touched):
             st.error(problems[name], icon=":material/error:")
+        elif name in hints:
+            st.warning(hints[name], icon=":material/lightbulb:")
         if name in conflicts:
             _conflict(pid, name)
 
@@ -255,7 +264,8 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
         field("start_date", st.date_input, format=_date_format(state.ui_lang()), min_value=date(2000, 1, 1),
               max_value=date(2100, 12, 31))
     with c2:
-        field("team_size", st.number_input, min_value=0, max_value=100_000, step=1)
+        field("team_size", st.number_input, min_value=_lowest_team_size(shown.get("team_size")),
+              max_value=100_000, step=1)
     with c3:
         field("audience", st.text_input)
     c1, c2 = st.columns(2)
@@ -280,6 +290,21 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
     with c4:
         field("author", st.text_input)
     return brief
+
+
+def _counter(field: str, value) -> dict:
+    """`max_chars` for a counted field, so its box shows how many characters are left. Left out when the
+    stored text is already longer: Streamlit would cut it silently; the field's message says it is too long."""
+    limit = COUNTED.get(field)
+    if limit is None or len(str(value or "")) > limit:
+        return {}
+    return {"max_chars": limit}
+
+
+def _lowest_team_size(value) -> int:
+    """1: a team of 0 cannot be typed. A brief saved with 0 (an import, an older version) shows its 0 with the
+    field's message instead of failing to draw."""
+    return 0 if isinstance(value, int) and value < 1 else 1
 
 
 def _date_format(lang: str) -> str:
