@@ -150,6 +150,7 @@ def test_writing_a_part_again_never_repeats_a_wording_and_says_when_none_is_left
         seen.append(drafting.part_text(workspace().latest_draft(pid, "story").draft, key))
     else:
         pytest.fail("the wordings never ran out in 12 rewrites")
+    assert "No other wording left for this part." in [t.value for t in at.toast]
     assert len(seen) >= 4, "three rewrites give three different texts"
     assert len(seen) == len(set(seen)), "no wording came back"
     versions = workspace().draft_versions(pid, "story")
@@ -191,3 +192,24 @@ def test_an_own_question_over_the_limit_is_refused_whole():
     assert f"Your question is {len(question)} characters long; the limit is 500. Shorten it and add it again." in [
         w.value for w in at.warning]
     assert at.text_input(key=f"faq:{pid}:new").value == question, "the text stays, to be shortened"
+
+
+def test_writing_an_edited_part_again_asks_with_a_second_click():
+    pid, at = _story()
+    key = workspace().latest_draft(pid, "story").draft.sections[1].key
+    body = next(ta for ta in _bodies(at, pid) if f":{key}:body" in ta.key)
+    body.input("My careful words.").run()
+    edited = workspace().latest_draft(pid, "story").version
+
+    def regen():
+        return next(b for b in at.button if b.key and b.key.endswith(f":{key}:regen"))
+
+    regen().click().run()
+    no_exceptions(at)
+    assert workspace().latest_draft(pid, "story").version == edited, "the first click replaces nothing"
+    assert any("This part holds your own text" in w.value for w in at.warning)
+    regen().click().run()
+    latest = workspace().latest_draft(pid, "story")
+    assert latest.version == edited + 1 and latest.action == "rewrite"
+    section = next(s for s in latest.draft.sections if s.key == key)
+    assert section.paragraphs != ["My careful words."] and not section.edited

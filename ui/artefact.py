@@ -151,7 +151,7 @@ def _confirm_new_draft(pid, kind, brief, lang, wave, cur: Current) -> None:
                      icon=":material/edit_document:", width="stretch"):
             st.session_state.pop(_confirm_key(pid, kind), None)
             _draft_new(pid, kind, brief, lang, wave, variant=0, keep=None)
-        if c2.button(_("New variant, keep my edits"), key=f"confirm_new_variant:{kind}",
+        if c2.button(_("A new variant instead"), key=f"confirm_new_variant:{kind}",
                      icon=":material/autorenew:", width="stretch"):
             st.session_state.pop(_confirm_key(pid, kind), None)
             _draft_new(pid, kind, brief, lang, wave, variant=cur.variant + 1, keep=cur.draft)
@@ -191,7 +191,7 @@ def regenerate(pid: str, kind: str, brief: Brief, key: str) -> None:
         message = _("There is no other wording for this part: you have seen every wording the writer has. "
                     "Edit the text yourself if you want it different.")
         state.flash("warning", message)
-        st.toast(message, icon=":material/info:")
+        st.toast(_("No other wording left for this part."), icon=":material/info:")  # seen where the user is
         return
     save(pid, result, replaced=True, action="rewrite")
 
@@ -305,7 +305,24 @@ def on_regenerate(pid: str, kind: str, key: str) -> None:
     if brief is None:
         state.flash("warning", _("The brief is not complete yet. Complete it to draft this document."))
         return
+    if _holds_own_text(current(pid, kind).draft, key) and not st.session_state.pop(_rewrite_key(pid, kind, key),
+                                                                                      False):
+        st.session_state[_rewrite_key(pid, kind, key)] = True  # the next click on the same button writes
+        message = _("This part holds your own text. Click “Write again” once more to replace it; your text stays "
+                    "in the list of versions.")
+        state.flash("warning", message)
+        st.toast(message, icon=":material/warning:")
+        return
     regenerate(pid, kind, brief, key)
+
+
+def _rewrite_key(pid: str, kind: str, key: str) -> str:
+    return f"confirm_rewrite:{pid}:{kind}:{key}"
+
+
+def _holds_own_text(draft: Draft, key: str) -> bool:
+    """Whether the part `key` holds the user's edit (writing it again would replace it)."""
+    return any(part.key == key and part.edited for part in (*draft.sections, *draft.items, *draft.questions))
 
 
 def section_editor(pid: str, brief: Brief | None, cur: Current) -> None:

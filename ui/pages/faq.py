@@ -41,8 +41,8 @@ def _on_add(pid: str, input_key: str) -> None:
     try:
         result = drafting.add_question(cur.draft, question, brief, retriever=retriever, chat_model=model)
     except drafting.QuestionTooLong as exc:  # refused whole; the text stays in the box to shorten
-        state.flash("warning", _("Your question is {n} characters long; the limit is {limit}. Shorten it and "
-                                 "add it again.", n=exc.length, limit=exc.limit))
+        st.session_state[f"{input_key}:refused"] = _("Your question is {n} characters long; the limit is {limit}. "
+                                                     "Shorten it and add it again.", n=exc.length, limit=exc.limit)
         return
     artefact.save(pid, result, replaced=True, action="add")
     st.session_state[input_key] = ""
@@ -80,6 +80,9 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
     st.text_input(_("Your question"), key=input_key,
                   placeholder=_("e.g. Can I still take calls without Assist?"),
                   help=_("At most {limit} characters.", limit=drafting.MAX_QUESTION))
+    refused = st.session_state.pop(f"{input_key}:refused", None)
+    if refused:  # beside the box the user is looking at, not at the top of a long page
+        st.warning(refused, icon=":material/warning:")
     st.button(_("Answer and add"), on_click=_on_add, args=(pid, input_key), icon=":material/add:",
               disabled=brief is None)
 
