@@ -231,3 +231,17 @@ def test_the_source_list_keeps_together_with_its_heading():
     assert len(entries) == 5
     assert all(p.paragraph_format.keep_together for p in entries)
     assert [bool(p.paragraph_format.keep_with_next) for p in entries] == [True, True, True, True, False]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "sv"])
+def test_the_timeline_table_fits_the_page(lang, retriever):
+    from docx.oxml.ns import qn
+
+    brief = load_brief(EXAMPLES / f"brief-{lang}.yaml")
+    document = docx.Document(io.BytesIO(export.to_docx(drafting.draft("plan", brief, retriever=retriever))))
+    section = document.sections[0]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # EMU -> twips
+    assert document.tables, "the plan has its timeline table"
+    for table in document.tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= text_width + 1
