@@ -403,8 +403,14 @@ def versions_panel(pid: str, kind: str) -> None:
         earlier = [v for v in versions if v.version != cur.version]
         if not earlier:
             return
-        chosen = st.selectbox(_("Compare with the current version"), earlier,
-                              format_func=lambda v: version_label(v, labels), key=f"versions:{pid}:{kind}")
+        by_number = {v.version: v for v in earlier}
+        names = {v.version: version_label(v, labels) for v in earlier}  # made now, in this run's language
+        # Keyed by the current version and the newest: the choice starts afresh whenever the list changes
+        # (another window may save versions meanwhile), so it never holds a version the list no longer offers.
+        number = st.selectbox(_("Compare with the current version"), list(by_number),
+                              format_func=names.get,
+                              key=f"versions:{pid}:{kind}:{cur.version}:{versions[0].version}")
+        chosen = by_number[number]
         changes = editing.diff_drafts(chosen.draft, cur.draft)
         if not changes:
             st.info(_("Version {n} reads the same as the current version.", n=chosen.version))
