@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
 from toolkit.i18n import LANGUAGE_NAMES
 from ui import auth, resources, state
 
-st.set_page_config(page_title="AI Change Toolkit", page_icon=":material/diversity_3:", layout="wide")
+# A local icon: a Material icon or an emoji as page icon makes the browser fetch it from the internet.
+ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
+DOCUMENT_PAGES = ("story", "faq", "survey", "plan")
+
+st.set_page_config(page_title="AI Change Toolkit", page_icon=str(ICON), layout="wide")
 state.init()
 auth.gate(state.tr())  # with sign-in configured, nothing below runs until the user has signed in
 # Open the knowledge index and load the models in the background while the user reads the first page.
@@ -19,13 +24,9 @@ except Exception as exc:  # e.g. an invalid environment variable: the pages repo
     logging.getLogger("toolkit.ui").warning("could not start opening the index: %s", type(exc).__name__)
 
 
-def _language_changed() -> None:
-    st.query_params["lang"] = st.session_state[state.UI_LANG]
-
-
 with st.sidebar:
     st.selectbox(":material/translate: Language / Taal / Språk", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
-                 key=state.UI_LANG, on_change=_language_changed)
+                 key=state.UI_LANG)
 
 _ = state.tr()
 unreachable = resources.search_unavailable(state.settings())
@@ -50,4 +51,6 @@ pages = {
 with st.sidebar:
     st.markdown("**AI Change Toolkit**")
     st.caption(_("Clear communication about AI at work, in Dutch, Swedish and English."))
-st.navigation(pages).run()
+current = st.navigation(pages)
+state.sync_url(document_page=current.url_path in DOCUMENT_PAGES)
+current.run()

@@ -85,7 +85,7 @@ def _choice(box, index: int):
 def browser_redraw(at, prefix: str = "brief:"):
     """What a browser without its own copy of the form's widgets sends with its next click: each widget at the
     default the server sent (unless the server told it to take a value), then that click (a rerun)."""
-    for kind in ("text_input", "text_area", "number_input", "date_input", "selectbox"):
+    for kind in ("text_input", "text_area", "number_input", "date_input", "selectbox", "multiselect"):
         for widget in getattr(at, kind):
             if not (widget.key or "").startswith(prefix) or widget.proto.set_value:
                 continue
@@ -94,6 +94,8 @@ def browser_redraw(at, prefix: str = "brief:"):
                 widget.set_value(_choice(widget, proto.default) if proto.HasField("default") else None)
             elif kind == "number_input":
                 widget.set_value(int(proto.default) if proto.HasField("default") else None)
+            elif kind == "multiselect":
+                widget.set_value([widget.options[i] for i in proto.default])
             elif kind == "date_input":
                 widget.set_value(date.fromisoformat(proto.default[0]) if proto.default else None)
             else:
@@ -112,6 +114,8 @@ def _fill_brief(session: Session, at, pid: str, brief: dict):
             at = _timed(session, "edit", lambda k=key, v=value, a=at: a.number_input(key=k).set_value(v).run())
         elif name in ("tone", "language", "sender", "address"):
             at = _timed(session, "edit", lambda k=key, v=value, a=at: a.selectbox(key=k).set_value(v).run())
+        elif name == "tool_kinds":
+            at = _timed(session, "edit", lambda k=key, v=value, a=at: a.multiselect(key=k).set_value(v).run())
         elif isinstance(value, list):
             at = _timed(session, "edit", lambda k=key, v=value, a=at: a.text_area(key=k).input("\n".join(v)).run())
         else:

@@ -36,7 +36,7 @@ def test_ingest_search_sources_remove_round_trip(tmp_path):
 
     ingested = run("ingest", str(doc))
     assert ingested.returncode == 0, ingested.stderr
-    assert ingested.stdout.startswith("ok: memo.docx: added (1 passages).")
+    assert ingested.stdout.startswith("ok: memo.docx: added (1 passage).")  # ngettext: one passage
     source_id = ingested.stdout.split("[")[1].split("]")[0]
 
     found = run("search", "Kingfisher pilot team", "--lang", "en", "--k", "3", "--json")

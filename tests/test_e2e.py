@@ -243,3 +243,40 @@ def test_english_brief_and_readme_screenshot(server, browser):
     if os.environ.get("TOOLKIT_README_SCREENSHOT") == "1":
         shutil.copy(out, ROOT / "docs" / "screenshot.png")
     page.close()
+
+
+def test_a_reload_on_the_survey_page_keeps_project_and_dutch(server, browser):
+    """Open a project in the Dutch UI, go to the survey through the menu, reload: the same page, project and
+    language come back. Nothing the browser fetches leaves 127.0.0.1 (no web fonts, no icons from a CDN)."""
+    from urllib.parse import urlparse
+
+    from toolkit.settings import Settings
+    from toolkit.workspace import Workspace
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ws = Workspace(Settings.from_env().workspace_path)
+    pid = ws.create_project("Klantenservice Noord").id
+    import yaml
+
+    brief = yaml.safe_load((ROOT / "examples" / "brief-nl.yaml").read_text(encoding="utf-8"))
+    ws.save_brief(pid, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in brief.items()})
+    _ = translator("nl")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or request.url.split(":")[0]))
+    page.goto(f"{server}/?lang=nl&project={pid}")
+    page.get_by_role("heading", name=_("Rollout"), exact=True).wait_for(timeout=60_000)
+    settle(page)
+    page.get_by_role("link", name=_("Pulse survey")).first.click()
+    settle(page)
+    page.get_by_role("heading", name=_("Pulse survey"), exact=True).wait_for()
+    page.wait_for_function(f"() => location.search.includes('project={pid}')", timeout=15_000)
+    assert "/survey" in page.url and "lang=nl" in page.url
+    page.reload()
+    page.get_by_role("heading", name=_("Pulse survey"), exact=True).wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text(_("Open or create a rollout project first.")).count() == 0
+    assert page.get_by_role("button", name=_("Write draft")).is_enabled()
+    page.screenshot(path=str(ARTIFACTS / "10-survey-after-reload-nl.png"), full_page=True)
+    assert hosts <= {"127.0.0.1", "data", "blob"}, f"requests left the machine: {sorted(hosts)}"
+    page.close()

@@ -257,7 +257,7 @@ def test_instructions_in_an_upload_are_flagged_and_kept_out_of_search_until_conf
     text = f"# Rollout notes\n\n{ENGLISH}\n\n{PLANTED[lang]} " + "More filler words for the passage. " * 60
     result = retriever.ingest_data("notes.md", text.encode())
     assert result.status == "ok" and result.flagged == 1
-    assert "1 passages read like instructions to an AI model" in result.message
+    assert "1 passage reads like instructions to an AI model" in result.message  # ngettext: the singular
     source = next(s for s in retriever.sources() if s.origin == "upload")
     assert (source.flagged, source.confirmed) == (1, False)
     query = PLANTED[lang]

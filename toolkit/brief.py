@@ -485,3 +485,51 @@ def tool_kinds_notice(brief: Brief, lang: str) -> str:
         else words[0]
     return _("The brief does not say what kind of AI tool this is. From the brief we assume: {kinds}. If that is "
              "wrong, choose the kinds under “Kind of AI tool” in the brief.", kinds=listed)
+
+
+# --- hints: worth a second look, never a reason to refuse ------------------------------------------------
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+REPEAT_WORDS = 8  # a run of this many words said twice reads as a repetition, not as emphasis
+
+
+def _texts(value: Any) -> list[str]:
+    """The text of a field as typed: a plain value, or one value per language."""
+    if isinstance(value, dict):
+        return [str(v) for v in value.values() if v]
+    return [str(value)] if value not in (None, "") else []
+
+
+def repeats_itself(text: str) -> bool:
+    """Whether a text says the same thing twice: a sentence repeated, or the same run of words twice."""
+    sentences = [" ".join(_WORDS.findall(s.lower())) for s in _SENTENCE_END.split(text)]
+    sentences = [s for s in sentences if s]
+    if len(sentences) != len(set(sentences)):
+        return True
+    words = _WORDS.findall(text.lower())
+    runs = [tuple(words[i:i + REPEAT_WORDS]) for i in range(len(words) - REPEAT_WORDS + 1)]
+    return len(runs) != len(set(runs))
+
+
+def brief_hints(data: dict, lang: str, today: date | None = None) -> dict[str, str]:
+    """{field: message} for values that are valid but probably not meant: a go-live date in the past, an
+    organisation name without a letter or digit (emoji only), a purpose that repeats itself. Works on a
+    brief as typed, complete or not."""
+    _ = translator(lang)
+    today = today or date.today()
+    hints: dict[str, str] = {}
+    start = data.get("start_date")
+    try:
+        start = start if isinstance(start, date) else date.fromisoformat(str(start)) if start else None
+    except ValueError:
+        start = None
+    if start is not None and start < today:
+        hints["start_date"] = _("This date is in the past. Check the go-live date: the texts announce it.")
+    names = _texts(data.get("organisation"))
+    if names and any(not any(ch.isalnum() for ch in name) for name in names):
+        hints["organisation"] = _("The name has no letters or digits. Staff read it in every text: use the "
+                                  "name they know.")
+    if any(repeats_itself(text) for text in _texts(data.get("purpose"))):
+        hints["purpose"] = _("The purpose says the same thing twice. Say it once; the texts quote it.")
+    return hints

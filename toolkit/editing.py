@@ -7,12 +7,15 @@ Each function returns an edited copy and leaves its argument alone; none checks 
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
+from typing import Literal
 
-from toolkit.citations import remapper
+from toolkit.citations import MARK, remapper
 from toolkit.drafting.compose import Blocks
 from toolkit.drafting.survey import QUESTION_TYPES, dimension_label, estimate_minutes, options_for
-from toolkit.models import Draft, Section, SurveyQuestion
+from toolkit.models import Draft, Section, SurveyQuestion, draft_text
 from toolkit.text import one_line
 
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
@@ -69,10 +72,24 @@ def edit_section(draft: Draft, key: str, heading: str, body: str) -> Draft:
             changed = (heading.strip() or section.heading, paragraphs, bullets, numbered) != (
                 section.heading, section.paragraphs, section.bullets, section.numbered)
             if changed:
+                before = (*section.paragraphs, *section.bullets, *section.numbered)
                 section.heading = heading.strip() or section.heading
                 section.paragraphs, section.bullets, section.numbered = paragraphs, bullets, numbered
+                section.citations = _still_cited(result, section.citations, before, (*paragraphs, *bullets, *numbered))
                 section.edited = True
     return result
+
+
+def _still_cited(draft: Draft, listed: list[str], before, after) -> list[str]:
+    """A part's sources after an edit: a source whose mark the user deleted is no longer cited (sources the
+    part lists without a mark stay: they shaped the text)."""
+    dropped = _marked(draft, before) - _marked(draft, after)
+    return [cid for cid in listed if cid not in dropped]
+
+
+def _marked(draft: Draft, texts) -> set[str]:
+    numbers = {int(m.group(1)) for text in texts for m in MARK.finditer(text)}
+    return {draft.citations[n - 1].id for n in numbers if 1 <= n <= len(draft.citations)}
 
 
 def edit_faq_item(draft: Draft, key: str, question: str, answer: str) -> Draft:
@@ -80,6 +97,7 @@ def edit_faq_item(draft: Draft, key: str, question: str, answer: str) -> Draft:
     result = draft.model_copy(deep=True)
     for item in result.items:
         if item.key == key and (question.strip(), answer.strip()) != (item.question, item.answer):
+            item.citations = _still_cited(result, item.citations, (item.answer,), (answer,))
             item.question = question.strip() or item.question
             item.answer = answer.strip()
             item.edited = True
@@ -213,3 +231,35 @@ def _retime(before: Draft, after: Draft) -> Draft:
         if new_label not in after.derived:
             after.derived.append(new_label)
     return after
+
+
+# --- comparing versions ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a comparison: `kind` says whether the newer version added it, removed it, or both hold it;
+    `gap` stands for unchanged lines left out between changes."""
+
+    kind: Literal["same", "added", "removed", "gap"]
+    text: str = ""
+
+
+def diff_drafts(old: Draft, new: Draft, context: int = 1) -> list[DiffLine]:
+    """What changed from `old` to `new`, line by line of the text a reader sees (`Draft.text`), with
+    `context` unchanged lines around each change and a gap for the rest; [] when the texts are the same."""
+    a, b = _lines(old), _lines(new)
+    result: list[DiffLine] = []
+    for group in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_grouped_opcodes(context):
+        if result:
+            result.append(DiffLine("gap"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                result.extend(DiffLine("same", line) for line in a[i1:i2])
+                continue
+            result.extend(DiffLine("removed", line) for line in a[i1:i2])
+            result.extend(DiffLine("added", line) for line in b[j1:j2])
+    return result
+
+
+def _lines(draft: Draft) -> list[str]:
+    return [line for line in draft_text(draft).split("\n") if line.strip()]

@@ -54,6 +54,17 @@ def translator(lang: str | None):
     return _
 
 
+def plural_translator(lang: str | None):
+    """Return `n_` for a language: `n_("{n} passage", "{n} passages", n)` picks the catalog's plural form for
+    `n` (gettext `ngettext`), then formats with `n` and the other keywords."""
+    translations = _translations(normalise_lang(lang))
+
+    def n_(singular: str, plural: str, n: int, **kwargs) -> str:
+        return translations.ngettext(singular, plural, n).format(n=n, **kwargs)
+
+    return n_
+
+
 def format_long_date(value: date, lang: str) -> str:
     """'1 maart 2027', '15 januari 2027', '8 February 2027'."""
     return format_date(value, format="long", locale=LOCALES[normalise_lang(lang)])

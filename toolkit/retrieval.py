@@ -30,7 +30,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_core.embeddings import Embeddings
 
 from toolkit.embeddings import embedder_id, get_embeddings
-from toolkit.i18n import translator
+from toolkit.i18n import plural_translator, translator
 from toolkit.knowledge import (
     ASKS_PART,
     LANGS,
@@ -667,7 +667,7 @@ class Retriever:
                         existing=safe_name(existing))
                 return IngestResult(path=origin, name=shown, status="duplicate", message=msg, source_id=source_id)
             text = extract_text(name, data, Limits.from_settings(self.settings))
-            result, added[source_id] = self._add_document(name, origin, data, text, source_id, progress, _)
+            result, added[source_id] = self._add_document(name, origin, data, text, source_id, progress, _, lang)
             return result
         except KnowledgeError as error:
             return IngestResult(path=origin, name=shown, status="error", message=error.message(lang))
@@ -676,7 +676,7 @@ class Retriever:
             return IngestResult(path=origin, name=shown, status="error", message=msg)
 
     def _add_document(self, name: str, origin: str, data: bytes, text: str, source_id: str,
-                      progress: Progress | None, _) -> tuple[IngestResult, list[Chunk]]:
+                      progress: Progress | None, _, lang: str | None = None) -> tuple[IngestResult, list[Chunk]]:
         shown = safe_name(name)
         stored = self.settings.uploads_dir / source_id / _storable(name)
         added = datetime.now().isoformat(timespec="seconds")
@@ -697,10 +697,13 @@ class Retriever:
                 raise
         flagged = sum(bool(c.metadata["flagged"]) for c in chunks)
         langs = sorted({c.metadata["lang"] for c in chunks})
-        msg = _("{name}: added ({n} passages).", name=shown, n=len(chunks))
+        n_ = plural_translator(lang)
+        msg = n_("{name}: added ({n} passage).", "{name}: added ({n} passages).", len(chunks), name=shown)
         if flagged:
-            msg += " " + _("{n} passages read like instructions to an AI model; they are left out of search until "
-                           "you confirm the document.", n=flagged)
+            msg += " " + n_("{n} passage reads like instructions to an AI model; it is left out of search until "
+                            "you confirm the document.",
+                            "{n} passages read like instructions to an AI model; they are left out of search until "
+                            "you confirm the document.", flagged)
         return IngestResult(path=origin, name=shown, status="ok", message=msg, source_id=source_id,
                             chunks=len(chunks), lang=",".join(langs), flagged=flagged), chunks
 

@@ -49,11 +49,15 @@ from toolkit.settings import EMBEDDERS, PROVIDERS
 
 # Columns added after the first release: a workspace file made before them gets them on open.
 BRIEF_COLUMNS = {"base_version": "INTEGER", "conflict": "INTEGER NOT NULL DEFAULT 0"}
-DRAFT_COLUMNS = {"lang": "TEXT"}
+DRAFT_COLUMNS = {"lang": "TEXT", "action": "TEXT NOT NULL DEFAULT ''", "restored_from": "INTEGER"}
 PROJECT_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "visibility": "TEXT NOT NULL DEFAULT 'shared'"}
 VERSION_COLUMNS = {"saved_by": "TEXT NOT NULL DEFAULT ''"}
 # Who may see a project: everyone, or only its owner.
 VISIBILITIES = ("shared", "private")
+
+# Why a draft version was saved: a new draft, a new variant, an edit, one part written again, a part added or
+# removed, an earlier version restored, a project copied. The UI names each in the user's language.
+DRAFT_ACTIONS = ("draft", "variant", "edit", "rewrite", "add", "remove", "restore", "copy")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -177,10 +181,19 @@ class DraftVersion:
     session_id: str
     conflict: bool
     saved_by: str = ""  # the signed-in user who saved this version ("" when sign-in was off)
+    action: str = ""  # one of DRAFT_ACTIONS ('' when not recorded)
+    restored_from: int | None = None  # for action 'restore': the version it is a copy of
 
     @property
     def lang(self) -> str:
         return self.draft.lang
+
+    @property
+    def edited(self) -> bool:
+        """Whether this version holds text the user changed or added (edited or own parts)."""
+        draft = self.draft
+        return any(part.edited for part in (*draft.sections, *draft.items, *draft.questions)) or any(
+            part.custom for part in (*draft.items, *draft.questions))
 
 
 @dataclass(frozen=True)
@@ -333,7 +346,8 @@ class Workspace:
             for lang in self.draft_langs(project_id, kind):
                 latest = self.latest_draft(project_id, kind, lang)
                 if latest is not None:
-                    self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None)
+                    self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None,
+                                    action="copy")
         return copy
 
     def delete(self, project_id: str) -> None:
@@ -435,14 +449,19 @@ class Workspace:
     # Drafts ---------------------------------------------------------------------------------------------
 
     def save_draft(self, project_id: str, draft: Draft, session_id: str = "",
-                   base_version: int | None = None) -> SaveResult:
+                   base_version: int | None = None, action: str = "",
+                   restored_from: int | None = None) -> SaveResult:
         """Store a draft as a new version of its kind in its language (`draft.lang`).
 
         `base_version` is the version the caller's edits start from (None for a brand-new draft). If another
         session has saved a newer version of the same kind and language since then, this draft is still
         stored (as a conflict copy) and the result reports the other version, so the caller can tell the user
         that both are kept. A draft in another language is never a conflict: it is a document of its own.
+        `action` says what made this version (one of DRAFT_ACTIONS), `restored_from` which version a
+        restore copies.
         """
+        if action and action not in DRAFT_ACTIONS:
+            raise ValueError(f"unknown draft action {action!r}; choose one of {', '.join(DRAFT_ACTIONS)}")
         payload = draft.model_dump_json()
         with self._connect(write=True) as conn:
             self._require(conn, project_id)
@@ -460,9 +479,9 @@ class Workspace:
             now = _iso(_now())
             conn.execute(
                 "INSERT INTO drafts (project_id, kind, lang, version, data, saved_at, session_id, base_version,"
-                " conflict, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " conflict, saved_by, action, restored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (project_id, draft.kind, draft.lang, version, payload, now, session_id, base_version,
-                 int(conflict), self.user or ""),
+                 int(conflict), self.user or "", action, restored_from),
             )
             conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
         if conflict:
@@ -715,4 +734,5 @@ def _brief(row: sqlite3.Row) -> BriefVersion:
 def _draft(row: sqlite3.Row) -> DraftVersion:
     return DraftVersion(project_id=row["project_id"], kind=row["kind"], version=row["version"],
                         draft=Draft.model_validate_json(row["data"]), saved_at=_time(row["saved_at"]),
-                        session_id=row["session_id"], conflict=bool(row["conflict"]), saved_by=row["saved_by"])
+                        session_id=row["session_id"], conflict=bool(row["conflict"]), saved_by=row["saved_by"],
+                        action=row["action"], restored_from=row["restored_from"])

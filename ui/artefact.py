@@ -37,9 +37,9 @@ def _store() -> dict:
 
 
 def doc_lang(pid: str, kind: str) -> str:
-    """The document language the page shows: the one chosen, else that of the newest draft of this kind, else
-    the brief's language, else the interface language."""
-    chosen = st.session_state.get(state.doc_lang_key(pid, kind))
+    """The document language the page shows: the one chosen, else the one in the address (a reload or a shared
+    link), else that of the newest draft of this kind, else the brief's language, else the interface language."""
+    chosen = st.session_state.get(state.doc_lang_key(pid, kind)) or state.url_doc_lang()
     if chosen in LANGUAGE_NAMES:
         return chosen
     latest = state.workspace().latest_draft(pid, kind)
@@ -69,13 +69,15 @@ def _next_gen() -> int:
     return gen
 
 
-def save(pid: str, draft: Draft, *, replaced: bool) -> None:
-    """Save a draft version at once; `replaced` renews the editors (a new draft or a regenerated part)."""
+def save(pid: str, draft: Draft, *, replaced: bool, action: str = "edit", restored_from: int | None = None) -> None:
+    """Save a draft version at once; `replaced` renews the editors (a new draft or a regenerated part).
+    `action` (a workspace DRAFT_ACTIONS name) says in the version list what made this version."""
     _ = state.tr()
     key = (pid, draft.kind, draft.lang)
     cur = _store().get(key)
     base = cur.version if cur else None
-    result = state.workspace().save_draft(pid, draft, state.session_id(), base)
+    result = state.workspace().save_draft(pid, draft, state.session_id(), base, action=action,
+                                          restored_from=restored_from)
     if result.conflict:
         state.flash("warning", _("This draft was also changed in another window. Both versions are kept "
                                  "(version {mine} is yours, version {other} is the other).",
@@ -124,6 +126,7 @@ def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> 
     cols = st.columns([2, 2, 2, 2] if kind == "survey" else [2, 2, 2], vertical_alignment="bottom")
     lang = language_choice(cols[0], pid, kind)
     cur = current(pid, kind, lang)
+    state.set_doc_lang(lang)  # a reload or a shared link opens the document in this language
     wave = "before"
     if kind == "survey":
         waves = {"before": _("Before the rollout"), "during": _("During the rollout"),
@@ -134,12 +137,17 @@ def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> 
     first = cur is None
     label = _("Write draft") if first else _("Write a new draft")
     if cols[-2].button(label, type="primary" if first else "secondary", disabled=brief is None,
-                       key=f"draft:{kind}", icon=":material/edit_document:", use_container_width=True):
-        _draft_new(pid, kind, brief, lang, wave, variant=0, keep=None)
+                       key=f"draft:{kind}", icon=":material/edit_document:", width="stretch"):
+        if first or not edited_parts(cur.draft):
+            _draft_new(pid, kind, brief, lang, wave, variant=0, keep=None)
+        else:  # the user's own text would be replaced: ask first
+            st.session_state[_confirm_key(pid, kind)] = True
     if cols[-1].button(_("New variant"), disabled=brief is None or first, key=f"variant:{kind}",
                        icon=":material/autorenew:", help=_("Another wording. Your own edits are kept."),
-                       use_container_width=True):
+                       width="stretch"):
         _draft_new(pid, kind, brief, lang, wave, variant=cur.variant + 1, keep=cur.draft)
+    if not first and st.session_state.get(_confirm_key(pid, kind)):
+        _confirm_new_draft(pid, kind, brief, lang, wave, cur)
     return lang, wave
 
 
@@ -162,6 +170,39 @@ def language_choice(container, pid: str, kind: str) -> str:
                                       "a language without a draft to write this document in it too."))
 
 
+def edited_parts(draft: Draft) -> int:
+    """How many sections, FAQ items and survey items hold the user's own text (edited or added)."""
+    return sum(1 for part in (*draft.sections, *draft.items, *draft.questions)
+               if part.edited or getattr(part, "custom", False))
+
+
+def _confirm_key(pid: str, kind: str) -> str:
+    return f"confirm_new:{pid}:{kind}"
+
+
+def _confirm_new_draft(pid, kind, brief, lang, wave, cur: Current) -> None:
+    """Ask before a new draft replaces the user's edits (they stay in the version list either way)."""
+    _, n_ = state.tr(), state.ntr()
+    with st.container(border=True):
+        st.warning(n_("You changed {n} part of this draft. A new draft replaces it with new text. Your version "
+                      "stays in the list of versions. To keep your edits in the draft, choose “New variant”.",
+                      "You changed {n} parts of this draft. A new draft replaces them with new text. Your version "
+                      "stays in the list of versions. To keep your edits in the draft, choose “New variant”.",
+                      edited_parts(cur.draft)), icon=":material/warning:")
+        c1, c2, c3 = st.columns(3)
+        if c1.button(_("Write a new draft anyway"), key=f"confirm_new_yes:{kind}", type="primary",
+                     icon=":material/edit_document:", width="stretch"):
+            st.session_state.pop(_confirm_key(pid, kind), None)
+            _draft_new(pid, kind, brief, lang, wave, variant=0, keep=None)
+        if c2.button(_("A new variant instead"), key=f"confirm_new_variant:{kind}",
+                     icon=":material/autorenew:", width="stretch"):
+            st.session_state.pop(_confirm_key(pid, kind), None)
+            _draft_new(pid, kind, brief, lang, wave, variant=cur.variant + 1, keep=cur.draft)
+        if c3.button(_("Cancel"), key=f"confirm_new_no:{kind}", icon=":material/close:", width="stretch"):
+            st.session_state.pop(_confirm_key(pid, kind), None)
+            st.rerun()
+
+
 def _draft_new(pid, kind, brief, lang, wave, *, variant: int, keep: Draft | None) -> None:
     _ = state.tr()
     settings = state.settings()
@@ -173,19 +214,29 @@ def _draft_new(pid, kind, brief, lang, wave, *, variant: int, keep: Draft | None
             result = recheck(editing.keep_edits(keep, result), brief)
         if notice:
             result.notices.append(notice)
-    save(pid, result, replaced=True)
+    save(pid, result, replaced=True, action="variant" if keep is not None else "draft")
     st.rerun()
 
 
 def regenerate(pid: str, kind: str, brief: Brief, key: str) -> None:
-    """Write one section / FAQ item / survey item anew, keeping everything else (callback)."""
+    """Write one section / FAQ item / survey item anew, keeping everything else (callback). The new wording
+    is one this document never had; when none is left, the user is told so."""
+    _ = state.tr()
     cur = current(pid, kind)
     count = cur.regenerations.get(key, 0) + 1
     cur.regenerations[key] = count
     retriever, model, _notice = engine(state.settings())
-    result = drafting.regenerate_section(cur.draft, brief, key, variant=cur.variant * 100 + count,
-                                         retriever=retriever, chat_model=model)
-    save(pid, result, replaced=True)
+    earlier = [drafting.part_text(v.draft, key) for v in state.workspace().draft_versions(pid, kind, cur.draft.lang)]
+    try:
+        result = drafting.regenerate_section(cur.draft, brief, key, variant=cur.variant * 100 + count,
+                                             retriever=retriever, chat_model=model, avoid=earlier)
+    except drafting.NoMoreVariants:
+        message = _("There is no other wording for this part: you have seen every wording the writer has. "
+                    "Edit the text yourself if you want it different.")
+        state.flash("warning", message)
+        st.toast(_("No other wording left for this part."), icon=":material/info:")  # seen where the user is
+        return
+    save(pid, result, replaced=True, action="rewrite")
 
 
 def status_line(pid: str, kind: str) -> None:
@@ -305,6 +356,7 @@ def page(kind: str, title: str, editor, extra_download=None) -> None:
         return
     status_line(pid, kind)
     translation_offer(pid, brief, cur.draft)
+    versions_panel(pid, kind)
     extra = (lambda: extra_download(cur.draft)) if extra_download else None
     panels(pid, cur.draft, data, lambda: editor(pid, brief, cur), extra)
 
@@ -325,7 +377,24 @@ def on_regenerate(pid: str, kind: str, key: str) -> None:
     if brief is None:
         state.flash("warning", _("The brief is not complete yet. Complete it to draft this document."))
         return
+    if _holds_own_text(current(pid, kind).draft, key) and not st.session_state.pop(_rewrite_key(pid, kind, key),
+                                                                                      False):
+        st.session_state[_rewrite_key(pid, kind, key)] = True  # the next click on the same button writes
+        message = _("This part holds your own text. Click “Write again” once more to replace it; your text stays "
+                    "in the list of versions.")
+        state.flash("warning", message)
+        st.toast(message, icon=":material/warning:")
+        return
     regenerate(pid, kind, brief, key)
+
+
+def _rewrite_key(pid: str, kind: str, key: str) -> str:
+    return f"confirm_rewrite:{pid}:{kind}:{key}"
+
+
+def _holds_own_text(draft: Draft, key: str) -> bool:
+    """Whether the part `key` holds the user's edit (writing it again would replace it)."""
+    return any(part.key == key and part.edited for part in (*draft.sections, *draft.items, *draft.questions))
 
 
 def section_editor(pid: str, brief: Brief | None, cur: Current) -> None:
@@ -346,7 +415,7 @@ def section_editor(pid: str, brief: Brief | None, cur: Current) -> None:
             c2.button(_("Write again"), key=f"{base}:regen", icon=":material/refresh:",
                       help=_("A new wording for this section only. Everything else stays as it is."),
                       on_click=on_regenerate, args=(pid, kind, section.key), disabled=brief is None,
-                      use_container_width=True)
+                      width="stretch")
             st.text_area(_("Text"), key=body_key, height=box_height(editing.section_body(section)),
                          on_change=_on_section_edit, args=(pid, kind, section.key, heading_key, body_key),
                          help=save_help(), label_visibility="collapsed")
@@ -384,3 +453,74 @@ def box_height(text: str, chars_per_line: int = 95) -> int:
     """A text box tall enough for its text (wrapped), within sensible bounds."""
     lines = sum(1 + len(line) // chars_per_line for line in text.split("\n"))
     return max(100, min(520, 26 * lines + 20))
+
+
+# --- versions: list, compare, restore -----------------------------------------------------------------------
+
+def _action_labels(_) -> dict[str, str]:
+    return {"draft": _("New draft"), "variant": _("New variant"), "edit": _("Edited"),
+            "rewrite": _("Part written again"), "add": _("Added"), "remove": _("Removed"),
+            "restore": _("Restored"), "copy": _("Project copied"), "": _("Saved")}
+
+
+def version_label(version, labels: dict[str, str]) -> str:
+    """'Version 3 · 1 dec. 2026 20:14 · Part written again · with your edits' in the UI language."""
+    _ = state.tr()
+    action = labels.get(version.action, labels[""])
+    if version.action == "restore" and version.restored_from:
+        action = _("Restored from version {n}", n=version.restored_from)
+    parts = [_("Version {n}", n=version.version), format_when(version.saved_at), action]
+    if version.edited:
+        parts.append(_("with your edits"))
+    return " · ".join(parts)
+
+
+def versions_panel(pid: str, kind: str) -> None:
+    """Every version of this document: when, by which action, edited or not; compare one with the current
+    version and restore it (as a new version: nothing is overwritten)."""
+    _ = state.tr()
+    cur = current(pid, kind)
+    versions = state.workspace().draft_versions(pid, kind, cur.draft.lang)  # this language's document
+    labels = _action_labels(_)
+    with st.expander(_("Versions ({n})", n=len(versions)), icon=":material/history:"):
+        st.caption(_("Every save is kept. Compare an earlier version with the current one, or restore it: "
+                     "restoring adds a new version, so nothing is lost."))
+        st.markdown("\n".join(f"- {version_label(v, labels)}" + (" — " + _("current") if v.version == cur.version
+                                                                   else "") for v in versions))
+        earlier = [v for v in versions if v.version != cur.version]
+        if not earlier:
+            return
+        by_number = {v.version: v for v in earlier}
+        names = {v.version: version_label(v, labels) for v in earlier}  # made now, in this run's language
+        # Keyed by the current version and the newest: the choice starts afresh whenever the list changes
+        # (another window may save versions meanwhile), so it never holds a version the list no longer offers.
+        number = st.selectbox(_("Compare with the current version"), list(by_number),
+                              format_func=names.get,
+                              key=f"versions:{pid}:{kind}:{cur.version}:{versions[0].version}")
+        chosen = by_number[number]
+        changes = editing.diff_drafts(chosen.draft, cur.draft)
+        if not changes:
+            st.info(_("Version {n} reads the same as the current version.", n=chosen.version))
+        else:
+            st.caption(_("Lines starting with “-” are only in version {old}; lines starting with “+” only in "
+                         "the current version ({new}).", old=chosen.version, new=cur.version))
+            st.code(diff_text(changes), language="diff", wrap_lines=True)
+        st.button(_("Restore version {n}", n=chosen.version), key=f"restore:{pid}:{kind}",
+                  icon=":material/restore:", on_click=on_restore, args=(pid, kind, chosen.version))
+
+
+def diff_text(changes: list[editing.DiffLine]) -> str:
+    """A comparison as diff text: '+ ' added, '− ' removed, '  ' unchanged, '…' for unchanged lines left out."""
+    marks = {"added": "+ ", "removed": "- ", "same": "  "}
+    return "\n".join("  …" if line.kind == "gap" else marks[line.kind] + line.text for line in changes)
+
+
+@guarded
+def on_restore(pid: str, kind: str, version: int) -> None:
+    """Save an earlier version again as the newest one (a callback)."""
+    _ = state.tr()
+    old = state.workspace().get_draft(pid, kind, version)
+    if old is None:
+        return
+    save(pid, recheck(old.draft, brief_for(pid)[0]), replaced=True, action="restore", restored_from=version)
+    state.flash("success", _("Version {n} is the current version again.", n=version))

@@ -15,6 +15,7 @@ from datetime import date
 
 import streamlit as st
 
+from toolkit import brief as briefs
 from toolkit.brief import (
     ADDRESSES,
     FIELD_LABELS,
@@ -23,16 +24,21 @@ from toolkit.brief import (
     TRANSLATABLE,
     Brief,
     BriefError,
+    brief_hints,
     parse_brief,
     value_in,
     with_value,
 )
 from toolkit.i18n import LANGUAGE_NAMES, normalise_lang
 from toolkit.models import LANGS
+from toolkit.templates import load_template
 from ui import state
 from ui.widgets import guarded
 
 LIST_FIELDS = ("changes", "stops_doing", "stays_same", "facts", "success_measures", "commitments")
+# The fields whose box counts characters as the user types (Streamlit shows "n/limit"), with their limit.
+COUNTED = {"purpose": briefs.MAX_TEXT, "vision": briefs.MAX_TEXT, **dict.fromkeys(
+    ("organisation", "ai_tool", "audience", "contact_person", "author"), briefs.MAX_LINE)}
 SEEN = "brief_seen"  # {pid: (version or None, data)}: the brief version the form shows, as stored
 CONFLICTS = "brief_conflicts"  # {pid: {field: (other value, other version, own version)}}
 TOUCHED = "touched"  # {pid: fields this session changed}: their messages show at once
@@ -44,6 +50,8 @@ def _help_texts(_) -> dict[str, tuple[str, str]]:
         "organisation": (_("The name your staff use for the organisation or department."),
                          _("e.g. Customer Service North")),
         "ai_tool": (_("The name of the AI tool as staff will see it."), _("e.g. Assist")),
+        "tool_kinds": (_("What the tool does: the FAQ asks the questions that fit it. Leave empty to let the "
+                         "toolkit propose the kinds from the brief."), ""),
         "purpose": (_("Why you introduce the tool, in one or two sentences: the problem it solves for staff "
                       "and customers."),
                     _("e.g. Customers wait too long and our staff spend a lot of time on repetitive questions.")),
@@ -105,6 +113,9 @@ def to_widget_value(field: str, value, home: str = "en"):
             return int(value) if value not in (None, "") else None
         except (TypeError, ValueError):
             return None
+    if field == "tool_kinds":
+        items = value if isinstance(value, list) else str(value or "").split(",")
+        return [item.strip() for item in items if str(item).strip()]
     if field in ("tone", "language"):
         return value or None  # no choice yet: the select shows its placeholder
     if field in ("sender", "address"):
@@ -261,7 +272,9 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
     or None."""
     _ = state.tr()
     load_into_widgets(pid, data, version)
-    brief, problems = validate(collect(pid), state.ui_lang())
+    shown = collect(pid)
+    brief, problems = validate(shown, state.ui_lang())
+    hints = brief_hints(shown, state.ui_lang())
     show_all = st.session_state.get("check_all", {}).get(pid, False)
     touched = st.session_state.get(TOUCHED, {}).get(pid, set())
     conflicts = st.session_state.get(CONFLICTS, {}).get(pid, {})
@@ -274,11 +287,17 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
     def field(name: str, widget, **kwargs) -> None:
         help_text, example = helps[name]
         extra = {"placeholder": example} if example and widget in (st.text_input, st.text_area) else {}
-        extra.update(initial(pid, name, kwargs.get("options")))
+        if widget is st.multiselect:  # a list of choices: its default is the list the form shows
+            extra["default"] = initial(pid, name)["value"]
+        else:
+            extra.update(initial(pid, name, kwargs.get("options")))
+        extra.update(_counter(name, shown.get(name)))
         widget(label(name), key=widget_key(pid, name), help=help_text, on_change=_save, args=(pid, name),
                **extra, **kwargs)
         if name in problems and (show_all or name in touched):
             st.error(problems[name], icon=":material/error:")
+        elif name in hints:
+            st.warning(hints[name], icon=":material/lightbulb:")
         if name in conflicts:
             _conflict(pid, name)
 
@@ -288,6 +307,9 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
         field("organisation", st.text_input)
     with c2:
         field("ai_tool", st.text_input)
+    kinds = load_template(state.ui_lang(), "tool_kinds").get("labels") or {}
+    field("tool_kinds", st.multiselect, options=list(briefs.TOOL_KINDS), format_func=lambda k: kinds.get(k, k),
+          placeholder=_("Proposed from the brief"))
     field("purpose", st.text_area, height=100)
     field("vision", st.text_area, height=70)
 
@@ -313,7 +335,8 @@ def render(pid: str, data: dict, version: int | None = None) -> Brief | None:
         field("start_date", st.date_input, format=_date_format(state.ui_lang()), min_value=date(2000, 1, 1),
               max_value=date(2100, 12, 31))
     with c2:
-        field("team_size", st.number_input, min_value=0, max_value=100_000, step=1)
+        field("team_size", st.number_input, min_value=_lowest_team_size(shown.get("team_size")),
+              max_value=100_000, step=1)
     with c3:
         field("audience", st.text_input)
     c1, c2 = st.columns(2)
@@ -401,6 +424,21 @@ def translations(pid: str) -> None:
         lang = st.radio(_("Language"), others, format_func=LANGUAGE_NAMES.get, horizontal=True,
                         key=f"brief_translation_lang:{pid}")
         translation_fields(pid, lang or others[0])
+
+
+def _counter(field: str, value) -> dict:
+    """`max_chars` for a counted field, so its box shows how many characters are left. Left out when the
+    stored text is already longer: Streamlit would cut it silently; the field's message says it is too long."""
+    limit = COUNTED.get(field)
+    if limit is None or len(str(value or "")) > limit:
+        return {}
+    return {"max_chars": limit}
+
+
+def _lowest_team_size(value) -> int:
+    """1: a team of 0 cannot be typed. A brief saved with 0 (an import, an older version) shows its 0 with the
+    field's message instead of failing to draw."""
+    return 0 if isinstance(value, int) and value < 1 else 1
 
 
 def _date_format(lang: str) -> str:

@@ -1,8 +1,10 @@
 """Session state: the keys a session keeps, their defaults, and small accessors the pages share.
 
-The UI language and the open project are mirrored in the URL (`?lang=sv&project=...`), so a reload or a
-bookmark brings the user back to the same place; everything else that matters is in the workspace,
-including the settings page's choices (they override the environment's defaults for every session).
+The page (its path), the UI language, the open project and the document language are mirrored in the URL
+(`/survey?lang=sv&project=...&doc=nl`), so a reload, a bookmark or a shared link brings the user back to the
+same place. Streamlit drops the query string when the user switches pages, so the router writes it again on
+every run (`sync_url`). Everything else that matters is in the workspace, including the settings page's
+choices (they override the environment's defaults for every session).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import uuid
 
 import streamlit as st
 
-from toolkit.i18n import LOCALES, normalise_lang, translator
+from toolkit.i18n import LOCALES, normalise_lang, plural_translator, translator
 from toolkit.settings import Settings
 from toolkit.workspace import Workspace
 from ui import auth
@@ -22,6 +24,10 @@ SESSION_ID = "session_id"
 PROJECT = "project_id"
 DRAFTS = "drafts"
 FLASH = "flash"
+URL_DOC = "url_doc_lang"  # the document language the URL asked for when the session started
+
+# The query parameters of the URL: interface language, open project, document language.
+LANG_PARAM, PROJECT_PARAM, DOC_PARAM = "lang", "project", "doc"
 
 
 def doc_lang_key(pid: str, kind: str) -> str:
@@ -38,14 +44,17 @@ def init() -> None:
     if UI_LANG not in state:
         state[UI_LANG] = _initial_lang()
     if PROJECT not in state:
-        state[PROJECT] = st.query_params.get("project") or None
+        state[PROJECT] = st.query_params.get(PROJECT_PARAM) or None
+    if URL_DOC not in state:
+        wanted = st.query_params.get(DOC_PARAM)
+        state[URL_DOC] = wanted if wanted in LOCALES else None
     state.setdefault(DRAFTS, {})
     state.setdefault(FLASH, [])
 
 
 def _initial_lang() -> str:
     """?lang= in the URL, else the browser's language if we speak it, else English."""
-    wanted = st.query_params.get("lang")
+    wanted = st.query_params.get(LANG_PARAM)
     if wanted in LOCALES:
         return wanted
     try:
@@ -62,6 +71,11 @@ def ui_lang() -> str:
 def tr():
     """The translator for the UI language."""
     return translator(ui_lang())
+
+
+def ntr():
+    """The plural-aware translator for the UI language: `n_(singular, plural, n, **kwargs)`."""
+    return plural_translator(ui_lang())
 
 
 def session_id() -> str:
@@ -124,10 +138,37 @@ def project_id() -> str | None:
 def set_project(project_id: str | None) -> None:
     """Open a project (or none) and remember it in the URL."""
     st.session_state[PROJECT] = project_id
-    if project_id:
-        st.query_params["project"] = project_id
-    elif "project" in st.query_params:
-        del st.query_params["project"]
+    _set_param(PROJECT_PARAM, project_id)
+
+
+def _set_param(name: str, value: str | None) -> None:
+    """Write one query parameter (remove it for None), only when it differs: each write is a message to the
+    browser."""
+    if value:
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+def sync_url(document_page: bool) -> None:
+    """Write the interface language and the open project into the URL (again: a page switch drops them).
+    `document_page` says whether the page shows a document; other pages carry no document language."""
+    _set_param(LANG_PARAM, ui_lang())
+    _set_param(PROJECT_PARAM, project_id())
+    if not document_page:
+        _set_param(DOC_PARAM, None)
+
+
+def url_doc_lang() -> str | None:
+    """The document language a reloaded or shared URL asked for (None when it named none)."""
+    return st.session_state.get(URL_DOC)
+
+
+def set_doc_lang(lang: str) -> None:
+    """Remember the document language shown in the URL (and for the next page drawn in this session)."""
+    st.session_state[URL_DOC] = lang
+    _set_param(DOC_PARAM, lang)
 
 
 def flash(kind: str, message: str) -> None:

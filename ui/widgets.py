@@ -127,7 +127,8 @@ def quality_panel(findings: list[Finding]) -> None:
     counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in ("error", "warning", "info")}
     cols = st.columns(3)
     if scores:
-        cols[0].metric(_("Readability"), number(round(scores[0].score, 1)))
+        # Whole numbers, as the finding's message writes the score: one format for one number.
+        cols[0].metric(_("Readability"), number(round(scores[0].score)))
     cols[1].metric(_("Warnings"), number(counts["warning"] + counts["error"]))
     cols[2].metric(_("Notes"), number(counts["info"]))
     problems = [f for f in findings if f.severity in ("error", "warning")]

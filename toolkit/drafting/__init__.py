@@ -3,8 +3,11 @@
 Public contract (used by the CLI, the UI and the tests):
 
     draft(kind, brief, *, retriever, lang=None, variant=0, wave="before", chat_model=None, **context) -> Draft
-    regenerate_section(draft, brief, key, *, variant, retriever, chat_model=None, **context) -> Draft
-    add_question(draft, question, brief, *, retriever, chat_model=None) -> Draft   (FAQ: own question)
+    regenerate_section(draft, brief, key, *, variant, retriever, chat_model=None, avoid=(), **context) -> Draft
+        (a wording of part `key` that differs from the current one and from `avoid`; NoMoreVariants when the
+        writer has none left)
+    add_question(draft, question, brief, *, retriever, chat_model=None) -> Draft   (FAQ: own question;
+        QuestionTooLong beyond MAX_QUESTION characters)
 
 `retriever` is anything with `search(query, lang=None, k=5) -> list[Hit]` (see toolkit.retrieval); drafting never
 opens one itself (the CLI and `ui/resources.py` do). `context` is what a kind needs beyond the brief, passed to its
@@ -19,11 +22,34 @@ import importlib
 import logging
 
 from toolkit.brief import Brief, quoted_fields, untranslated_notice
-from toolkit.citations import CitationBook, normalise_citations, remapper
+from toolkit.citations import MARK, CitationBook, normalise_citations, remapper
 from toolkit.drafting.compose import Retriever
 from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit, Note
 
 log = logging.getLogger(__name__)
+
+MAX_QUESTION = 500  # characters in a user's own FAQ question
+# How many variants "write this part again" tries before it says none is left: the offline composer picks
+# among a few wordings per block, so after this many tries without a new one there is none; a language model
+# writes anew on every call, so a few tries suffice (each is a model call).
+REWRITE_TRIES = 40
+MODEL_REWRITE_TRIES = 3
+
+
+class NoMoreVariants(LookupError):
+    """Every wording the writer has for one part was shown already."""
+
+    def __init__(self, key: str):
+        super().__init__(f"no more variants for {key!r}")
+        self.key = key
+
+
+class QuestionTooLong(ValueError):
+    """An own question longer than MAX_QUESTION characters: refused whole, never cut."""
+
+    def __init__(self, length: int, limit: int = MAX_QUESTION):
+        super().__init__(f"the question is {length} characters long; the limit is {limit}")
+        self.length, self.limit = length, limit
 
 # What each artefact asks the knowledge base when a language model writes it.
 LLM_QUERIES = {
@@ -105,14 +131,43 @@ def recheck(result: Draft, brief: Brief | None, *, plan: Draft | None = None, pl
     return result
 
 
+def part_text(draft: Draft, key: str) -> str:
+    """The wording of one section, FAQ answer or survey item, without citation marks (numbers change when
+    sources are renumbered; the wording is what a reader compares). '' when the draft has no part `key`."""
+    for section in draft.sections:
+        if section.key == key:
+            text = "\n".join([section.heading, *section.paragraphs, *section.bullets, *section.numbered])
+            return " ".join(MARK.sub("", text).split())
+    for item in draft.items:
+        if item.key == key:
+            return " ".join(MARK.sub("", item.answer).split())
+    for question in draft.questions:
+        if question.key == key:
+            return " ".join(question.text.split())
+    return ""
+
+
 def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, retriever: Retriever,
-                       chat_model=None, timeout: float | None = None, **context) -> Draft:
+                       chat_model=None, timeout: float | None = None, avoid=(), **context) -> Draft:
     """A copy of `current` where only the section, FAQ item or survey item `key` is written anew.
 
-    Everything else, including the user's edits, stays as it is. `context` as for `draft` (a follow-up needs
-    its summary again)."""
-    fresh = _write(current.kind, brief, current.lang, variant, current.wave or "before", retriever, chat_model,
-                   timeout, context)  # checked once, below, on the merged result
+    Everything else, including the user's edits, stays as it is. The new wording differs from the current
+    one and from every wording in `avoid` (earlier ones, e.g. from the version history): variants from
+    `variant` on are tried until one does; NoMoreVariants when none is left. KeyError when there is no `key`.
+    `context` as for `draft` (a follow-up needs its summary again)."""
+    seen = {part_text(current, key), *(" ".join(MARK.sub("", text).split()) for text in avoid)}
+    tries = MODEL_REWRITE_TRIES if chat_model is not None else REWRITE_TRIES
+    for candidate in range(variant, variant + tries):
+        fresh = _write(current.kind, brief, current.lang, candidate, current.wave or "before", retriever,
+                       chat_model, timeout, context)  # checked once, below, on the merged result
+        result = _merge_part(current, fresh, key)
+        if part_text(result, key) not in seen:
+            return recheck(result, brief)
+    raise NoMoreVariants(key)
+
+
+def _merge_part(current: Draft, fresh: Draft, key: str) -> Draft:
+    """`current` with part `key` taken from `fresh` (its citation marks renumbered into `current`'s list)."""
     result = current.model_copy(deep=True)
     citations = list(result.citations)
     remap = remapper(fresh.citations, citations)
@@ -145,7 +200,7 @@ def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, 
     first = next((i for i, n in enumerate(result.notes) if n.section == key), len(kept))
     result.notes = kept[:first] + [n for n in fresh.notes if n.section == key] + kept[first:]
     result.touchpoints = list(dict.fromkeys([*result.touchpoints, *fresh.touchpoints]))
-    return recheck(result, brief)
+    return result
 
 
 def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retriever, chat_model=None,
@@ -156,9 +211,11 @@ def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retr
     from toolkit.drafting.brief_index import BriefIndex
     from toolkit.text import one_line
 
-    question = one_line(question)[:500]
+    question = one_line(question)
     if not question:
         raise ValueError("empty question")
+    if len(question) > MAX_QUESTION:
+        raise QuestionTooLong(len(question))
     notice = ""
     if chat_model is not None:
         from toolkit.drafting import llm_writer

@@ -348,8 +348,12 @@ class Writer:
         if not self.draft.citations:
             return
         self.heading(self._("Sources"), 1)
+        last = len(self.draft.citations)
         for number, citation in enumerate(self.draft.citations, start=1):
             paragraph = self.new_paragraph("Bibliography")
+            # One block with its heading: a page never holds just the last line or two of the list.
+            paragraph.paragraph_format.keep_together = True
+            paragraph.paragraph_format.keep_with_next = number < last
             start = OxmlElement("w:bookmarkStart")
             start.set(qn("w:id"), str(9000 + number))
             start.set(qn("w:name"), bookmark_name(number))

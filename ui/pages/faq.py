@@ -22,7 +22,7 @@ def _on_edit(pid: str, key: str, q_key: str, a_key: str) -> None:
 def _on_remove(pid: str, key: str) -> None:
     cur = artefact.current(pid, "faq")
     artefact.save(pid, artefact.recheck(editing.remove_faq_item(cur.draft, key), artefact.brief_for(pid)[0]),
-                  replaced=True)
+                  replaced=True, action="remove")
 
 
 @guarded
@@ -38,8 +38,13 @@ def _on_add(pid: str, input_key: str) -> None:
         return
     cur = artefact.current(pid, "faq")
     retriever, model, _notice = artefact.engine(state.settings())
-    artefact.save(pid, drafting.add_question(cur.draft, question, brief, retriever=retriever, chat_model=model),
-                  replaced=True)
+    try:
+        result = drafting.add_question(cur.draft, question, brief, retriever=retriever, chat_model=model)
+    except drafting.QuestionTooLong as exc:  # refused whole; the text stays in the box to shorten
+        st.session_state[f"{input_key}:refused"] = _("Your question is {n} characters long; the limit is {limit}. "
+                                                     "Shorten it and add it again.", n=exc.length, limit=exc.limit)
+        return
+    artefact.save(pid, result, replaced=True, action="add")
     st.session_state[input_key] = ""
     state.flash("success", _("Your question was added with an answer. Check the answer before you use it."))
 
@@ -73,7 +78,11 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
     st.subheader(_("Add your own question"))
     input_key = f"faq:{pid}:new"
     st.text_input(_("Your question"), key=input_key,
-                  placeholder=_("e.g. Can I still take calls without Assist?"))
+                  placeholder=_("e.g. Can I still take calls without Assist?"),
+                  help=_("At most {limit} characters.", limit=drafting.MAX_QUESTION))
+    refused = st.session_state.pop(f"{input_key}:refused", None)
+    if refused:  # beside the box the user is looking at, not at the top of a long page
+        st.warning(refused, icon=":material/warning:")
     st.button(_("Answer and add"), on_click=_on_add, args=(pid, input_key), icon=":material/add:",
               disabled=brief is None)
 

@@ -22,7 +22,7 @@ def safe_name(name: str) -> str:
 
 
 def _cards(query: str) -> None:
-    _ = state.tr()
+    _, n_ = state.tr(), state.ntr()
     lang = state.ui_lang()
     cards = load_cards(lang) or load_cards("en")
     topics = sorted({t for c in cards for t in c.topics})
@@ -31,12 +31,13 @@ def _cards(query: str) -> None:
     if query:
         retriever = resources.retriever(state.settings())
         hits = retriever.search(query, lang=lang, k=10)
-        st.caption(_("{n} passages found for “{query}”.", n=len(hits), query=query))
+        st.caption(n_("{n} passage found for “{query}”.", "{n} passages found for “{query}”.", len(hits),
+                               query=query))
         for hit in hits:
             _entry(hit.title, hit.source, hit.year, hit.claim, hit.text,
                    _("From your own documents") if hit.origin == "upload" else "")
         return
-    st.caption(_("{n} cards", n=number(len(shown))))
+    st.caption(n_("{n} card", "{n} cards", len(shown)))
     for card in shown:
         _entry(card.title, card.source, card.year, card.claim, card.body, " · ".join(card.topics))
 
@@ -96,7 +97,7 @@ def _remove(source_id: str) -> None:
 
 
 def _own_documents() -> None:
-    _ = state.tr()
+    _, n_ = state.tr(), state.ntr()
     st.subheader(_("Your documents"))
     sources = [s for s in resources.retriever(state.settings()).sources() if s.origin == "upload"]
     if not sources:
@@ -104,8 +105,8 @@ def _own_documents() -> None:
         return
     for source in sources:
         c1, c2 = st.columns([6, 1], vertical_alignment="center")
-        c1.markdown(f"**{source.title}**  \n" + _("{n} passages · {langs}", n=number(source.chunks),
-                                                     langs=", ".join(source.langs)))
+        c1.markdown(f"**{source.title}**  \n" + n_("{n} passage · {langs}", "{n} passages · {langs}",
+                                                               source.chunks, langs=", ".join(source.langs)))
         c2.button(_("Remove"), key=f"kb_remove:{source.source_id}", on_click=_remove, args=(source.source_id,),
                   icon=":material/delete:")
 

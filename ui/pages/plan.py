@@ -23,7 +23,7 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
         "channel": st.column_config.TextColumn(_("Channel")),
     }
     timeline = st.data_editor(table_rows(draft.timeline, TIMELINE_COLUMNS), column_config=timeline_cols,
-                              key=f"plan:{pid}:{cur.gen}:timeline", hide_index=True, use_container_width=True,
+                              key=f"plan:{pid}:{cur.gen}:timeline", hide_index=True, width="stretch",
                               num_rows="fixed")
     st.subheader(_("Workshop agenda"))
     workshop_cols = {
@@ -33,7 +33,7 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
         "description": st.column_config.TextColumn(_("What happens"), width="large"),
     }
     workshop = st.data_editor(table_rows(draft.workshop, WORKSHOP_COLUMNS), column_config=workshop_cols,
-                              key=f"plan:{pid}:{cur.gen}:workshop", hide_index=True, use_container_width=True,
+                              key=f"plan:{pid}:{cur.gen}:workshop", hide_index=True, width="stretch",
                               num_rows="fixed")
     edited = apply_tables(draft, timeline, workshop)
     if edited != draft:

@@ -130,7 +130,7 @@ def _project_bar(projects, pid: str) -> None:
 
 
 def _status(pid: str, brief) -> None:
-    _ = state.tr()
+    _, n_ = state.tr(), state.ntr()
     if brief is not None:
         st.success(_("The brief is complete. Draft your documents:"), icon=":material/check_circle:")
         cols = st.columns(len(ARTEFACT_PAGES))
@@ -138,8 +138,8 @@ def _status(pid: str, brief) -> None:
             col.page_link(path, label=_(title), icon=icon)
         return
     count = brief_form.problems_count(brief_form.collect(pid), state.ui_lang())
-    message = (_("One field still needs attention before you can draft.") if count == 1
-               else _("{n} fields still need attention before you can draft.", n=count))
+    message = n_("One field still needs attention before you can draft.",
+                          "{n} fields still need attention before you can draft.", count)
     st.warning(message, icon=":material/edit_note:")
     if st.button(_("Check the brief"), icon=":material/fact_check:"):
         st.session_state.setdefault("check_all", {})[pid] = True

@@ -10,8 +10,8 @@ from ui import artefact, state
 from ui.widgets import guarded, run_page
 
 
-def _save(pid: str, draft: Draft, replaced: bool) -> None:
-    artefact.save(pid, artefact.recheck(draft, artefact.brief_for(pid)[0]), replaced=replaced)
+def _save(pid: str, draft: Draft, replaced: bool, action: str = "edit") -> None:
+    artefact.save(pid, artefact.recheck(draft, artefact.brief_for(pid)[0]), replaced=replaced, action=action)
 
 
 @guarded
@@ -27,7 +27,7 @@ def _on_edit(pid: str, key: str, widget_key: str) -> None:
 @guarded
 def _on_remove(pid: str, key: str) -> None:
     cur = artefact.current(pid, "survey")
-    _save(pid, editing.remove_survey_item(cur.draft, key), replaced=True)
+    _save(pid, editing.remove_survey_item(cur.draft, key), replaced=True, action="remove")
 
 
 @guarded
@@ -39,7 +39,7 @@ def _on_add(pid: str, text_key: str, type_key: str, dim_key: str) -> None:
         return
     cur = artefact.current(pid, "survey")
     _save(pid, editing.add_survey_item(cur.draft, text, st.session_state[type_key], st.session_state[dim_key]),
-          replaced=True)
+          replaced=True, action="add")
     st.session_state[text_key] = ""
     state.flash("success", _("Item added."))
 
@@ -53,13 +53,15 @@ def dimensions(draft: Draft) -> dict[str, str]:
 
 
 def editor(pid: str, brief, cur: artefact.Current) -> None:
-    _ = state.tr()
+    _, n_ = state.tr(), state.ntr()
     draft = cur.draft
     types = {"likert": _("Agree scale (5 points)"), "nps": _("Recommendation (0–10)"), "open": _("Open question")}
     if draft.survey_intro:
         st.markdown(f"*{draft.survey_intro}*")
-    st.caption(_("{n} items. Edit the wording of any item; a change is saved as soon as you click outside the "
-                 "box or press Enter.", n=len(draft.questions)))
+    st.caption(n_("{n} item. Edit the wording of any item; a change is saved as soon as you click "
+                           "outside the box or press Enter.",
+                           "{n} items. Edit the wording of any item; a change is saved as soon as you click "
+                           "outside the box or press Enter.", len(draft.questions)))
     labels = dimensions(draft)
     for dim, label in labels.items():
         st.markdown(f"**{label}**")
@@ -71,9 +73,9 @@ def editor(pid: str, brief, cur: artefact.Current) -> None:
                           args=(pid, q.key, f"{base}:text"), help=artefact.save_help())
             c2.button(_("Write again"), key=f"{base}:regen", icon=":material/refresh:", disabled=brief is None
                       or q.custom, on_click=artefact.on_regenerate, args=(pid, "survey", q.key),
-                      help=_("A new wording for this item only."), use_container_width=True)
+                      help=_("A new wording for this item only."), width="stretch")
             c3.button(_("Remove"), key=f"{base}:remove", icon=":material/delete:", on_click=_on_remove,
-                      args=(pid, q.key), use_container_width=True)
+                      args=(pid, q.key), width="stretch")
             if q.options and q.type == "likert":
                 st.caption(" · ".join(q.options))
     st.subheader(_("Add your own item"))
@@ -104,7 +106,7 @@ def csv_download(draft: Draft) -> None:
     separator = st.session_state.get(key, default_separator(state.ui_lang()))
     st.download_button(_("Download items as CSV"), export.survey_csv(draft, delimiter=separator),
                        file_name=artefact.filename(draft, "csv"), mime="text/csv", icon=":material/table:",
-                       key="survey:csv", on_click="ignore", use_container_width=True)
+                       key="survey:csv", on_click="ignore", width="stretch")
     st.selectbox(_("CSV separator"), CSV_SEPARATORS, index=CSV_SEPARATORS.index(separator),
                  format_func=labels.get, key=key,
                  help=_("Excel opens a CSV file with the separator of your computer's region settings."))
