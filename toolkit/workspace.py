@@ -13,6 +13,10 @@ it saw. Changes on top of a newer version merge when they touch other fields; a 
 changed is a conflict, handled as for drafts: this session's value is saved as a new version marked as a
 conflict, the other value stays in its own version, and the result names both so the user can choose.
 
+Survey results are kept per wave (before, during, after), every save a new version like drafts: the uploaded
+file's name and bytes (so a corrected mapping can read it again), the answers as read (`Responses`), the
+confirmed column mapping, the group column, the minimum group size and the commitments made after that wave.
+
 The settings page's choices (writing engine, model, server, time-out, embeddings) are kept in a small
 `settings` table, so they survive a reload or a restart; keys are never stored there.
 """
@@ -29,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit.models import Draft
+from toolkit.results.model import WAVES, ColumnMapping, Responses
 from toolkit.settings import EMBEDDERS, PROVIDERS
 
 # Columns added after the first release: a workspace file made before them gets them on open.
@@ -64,6 +69,18 @@ CREATE TABLE IF NOT EXISTS drafts (
     base_version INTEGER,
     conflict INTEGER NOT NULL DEFAULT 0,
     UNIQUE (project_id, kind, version)
+);
+CREATE TABLE IF NOT EXISTS results (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    wave TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '',
+    file BLOB,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    UNIQUE (project_id, wave, version)
 );
 CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,
@@ -150,6 +167,27 @@ class SaveResult:
     other_session: str = ""
 
 
+@dataclass(frozen=True)
+class ResultsVersion:
+    """One saved version of a wave's results. `responses` are the answers as read with `mapping`; `file` is the
+    uploaded file itself, kept so that a corrected mapping or another group column can read it again.
+    `commitments` are what was promised after this wave; `ledger` what became of earlier promises."""
+
+    project_id: str
+    wave: str
+    version: int
+    file_name: str
+    file: bytes
+    responses: Responses
+    mapping: list[ColumnMapping]
+    group_column: str | None
+    min_group: int
+    commitments: list[str]
+    ledger: list[dict]
+    saved_at: datetime
+    session_id: str
+
+
 class ProjectNotFound(KeyError):
     """The project does not exist (or was deleted)."""
 
@@ -233,7 +271,7 @@ class Workspace:
         return self.get_project(project_id)  # type: ignore[return-value]
 
     def duplicate(self, project_id: str, name: str = "") -> Project:
-        """A new project with a copy of the latest brief and the latest draft of each kind."""
+        """A new project with a copy of the latest brief, the latest draft of each kind and each wave's results."""
         source = self.get_project(project_id)
         if source is None:
             raise ProjectNotFound(project_id)
@@ -245,6 +283,10 @@ class Workspace:
             latest = self.latest_draft(project_id, kind)
             if latest is not None:
                 self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None)
+        for wave, saved in self.latest_results(project_id).items():
+            self.save_results(copy.id, wave, file_name=saved.file_name, file=saved.file, responses=saved.responses,
+                              mapping=saved.mapping, group_column=saved.group_column, min_group=saved.min_group,
+                              commitments=saved.commitments, ledger=saved.ledger, session_id="duplicate")
         return copy
 
     def delete(self, project_id: str) -> None:
@@ -406,6 +448,51 @@ class Workspace:
             ).fetchall()
         return [row["kind"] for row in rows]
 
+    # Results --------------------------------------------------------------------------------------------
+
+    def save_results(self, project_id: str, wave: str, *, file_name: str, file: bytes, responses: Responses,
+                     mapping: list[ColumnMapping] | None = None, group_column: str | None = None,
+                     min_group: int = 5, commitments: list[str] | None = None, ledger: list[dict] | None = None,
+                     session_id: str = "") -> int:
+        """Store a wave's results (before, during or after) as a new version; return the version number."""
+        if wave not in WAVES:
+            raise ValueError(f"unknown wave {wave!r}; choose from {', '.join(WAVES)}")
+        data = {"responses": responses.model_dump(mode="json"),
+                "mapping": [m.model_dump(mode="json") for m in (mapping or responses.report.mapping)],
+                "group_column": group_column or None, "min_group": int(min_group),
+                "commitments": [str(c) for c in commitments or []], "ledger": list(ledger or [])}
+        payload = json.dumps(data, ensure_ascii=False, default=str)
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            row = conn.execute("SELECT MAX(version) AS v FROM results WHERE project_id = ? AND wave = ?",
+                               (project_id, wave)).fetchone()
+            version = (row["v"] or 0) + 1
+            now = _iso(_now())
+            conn.execute(
+                "INSERT INTO results (project_id, wave, version, file_name, file, data, saved_at, session_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (project_id, wave, version, file_name, bytes(file), payload, now, session_id),
+            )
+            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+        return version
+
+    def latest_results(self, project_id: str) -> dict[str, ResultsVersion]:
+        """The newest version of each wave that has results, in wave order (before, during, after)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT r.* FROM results r JOIN (SELECT wave, MAX(version) AS v FROM results WHERE project_id = ? "
+                "GROUP BY wave) m ON r.wave = m.wave AND r.version = m.v WHERE r.project_id = ?",
+                (project_id, project_id)).fetchall()
+        found = {row["wave"]: _results(row) for row in rows}
+        return {wave: found[wave] for wave in WAVES if wave in found}
+
+    def results_versions(self, project_id: str, wave: str) -> list[ResultsVersion]:
+        """Every saved version of one wave's results, newest first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM results WHERE project_id = ? AND wave = ? ORDER BY version DESC",
+                                (project_id, wave)).fetchall()
+        return [_results(row) for row in rows]
+
     # Settings -------------------------------------------------------------------------------------------
 
     def save_settings(self, values: dict) -> None:
@@ -514,6 +601,17 @@ def _brief(row: sqlite3.Row) -> BriefVersion:
     return BriefVersion(project_id=row["project_id"], version=row["version"], data=json.loads(row["data"]),
                         saved_at=_time(row["saved_at"]), session_id=row["session_id"],
                         conflict=bool(row["conflict"]))
+
+
+def _results(row: sqlite3.Row) -> ResultsVersion:
+    data = json.loads(row["data"])
+    return ResultsVersion(
+        project_id=row["project_id"], wave=row["wave"], version=row["version"], file_name=row["file_name"],
+        file=bytes(row["file"] or b""), responses=Responses.model_validate(data["responses"]),
+        mapping=[ColumnMapping.model_validate(m) for m in data.get("mapping", [])],
+        group_column=data.get("group_column"), min_group=int(data.get("min_group", 5)),
+        commitments=list(data.get("commitments", [])), ledger=list(data.get("ledger", [])),
+        saved_at=_time(row["saved_at"]), session_id=row["session_id"])
 
 
 def _draft(row: sqlite3.Row) -> DraftVersion:
