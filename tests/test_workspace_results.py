@@ -29,7 +29,8 @@ def test_saved_results_come_back_whole_after_reopening_the_file(tmp_path, ws):
     version = ws.save_results(project.id, "before", file_name="answers.csv", file=b"a;b\n1;2\n",
                               responses=_responses(), mapping=mapping, group_column="Team", min_group=7,
                               commitments=["Two extra practice hours per person"],
-                              ledger=[{"text": "A named contact", "done": True}], session_id="s1")
+                              ledger=[{"text": "A named contact", "done": True}],
+                              cannot_do=["A fourth team before June"], session_id="s1")
     assert version == 1
     saved = Workspace(tmp_path / "ws.sqlite").latest_results(project.id)["before"]
     assert saved.file_name == "answers.csv" and saved.file == b"a;b\n1;2\n"
@@ -38,6 +39,7 @@ def test_saved_results_come_back_whole_after_reopening_the_file(tmp_path, ws):
     assert saved.group_column == "Team" and saved.min_group == 7
     assert saved.commitments == ["Two extra practice hours per person"]
     assert saved.ledger == [{"text": "A named contact", "done": True}]
+    assert saved.cannot_do == ["A fourth team before June"]
     assert saved.session_id == "s1" and saved.version == 1
 
 

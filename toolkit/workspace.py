@@ -186,6 +186,7 @@ class ResultsVersion:
     ledger: list[dict]
     saved_at: datetime
     session_id: str
+    cannot_do: list[str] = field(default_factory=list)
 
 
 class ProjectNotFound(KeyError):
@@ -286,7 +287,8 @@ class Workspace:
         for wave, saved in self.latest_results(project_id).items():
             self.save_results(copy.id, wave, file_name=saved.file_name, file=saved.file, responses=saved.responses,
                               mapping=saved.mapping, group_column=saved.group_column, min_group=saved.min_group,
-                              commitments=saved.commitments, ledger=saved.ledger, session_id="duplicate")
+                              commitments=saved.commitments, ledger=saved.ledger, cannot_do=saved.cannot_do,
+                              session_id="duplicate")
         return copy
 
     def delete(self, project_id: str) -> None:
@@ -453,14 +455,18 @@ class Workspace:
     def save_results(self, project_id: str, wave: str, *, file_name: str, file: bytes, responses: Responses,
                      mapping: list[ColumnMapping] | None = None, group_column: str | None = None,
                      min_group: int = 5, commitments: list[str] | None = None, ledger: list[dict] | None = None,
-                     session_id: str = "") -> int:
-        """Store a wave's results (before, during or after) as a new version; return the version number."""
+                     cannot_do: list[str] | None = None, session_id: str = "") -> int:
+        """Store a wave's results (before, during or after) as a new version; return the version number.
+
+        `commitments` are what the follow-up after this wave promises, `cannot_do` what it says cannot be done
+        yet, and `ledger` what became of the promises made after earlier waves (dicts: text, wave, done)."""
         if wave not in WAVES:
             raise ValueError(f"unknown wave {wave!r}; choose from {', '.join(WAVES)}")
         data = {"responses": responses.model_dump(mode="json"),
                 "mapping": [m.model_dump(mode="json") for m in (mapping or responses.report.mapping)],
                 "group_column": group_column or None, "min_group": int(min_group),
-                "commitments": [str(c) for c in commitments or []], "ledger": list(ledger or [])}
+                "commitments": [str(c) for c in commitments or []], "ledger": list(ledger or []),
+                "cannot_do": [str(c) for c in cannot_do or []]}
         payload = json.dumps(data, ensure_ascii=False, default=str)
         with self._connect(write=True) as conn:
             self._require(conn, project_id)
@@ -611,7 +617,7 @@ def _results(row: sqlite3.Row) -> ResultsVersion:
         mapping=[ColumnMapping.model_validate(m) for m in data.get("mapping", [])],
         group_column=data.get("group_column"), min_group=int(data.get("min_group", 5)),
         commitments=list(data.get("commitments", [])), ledger=list(data.get("ledger", [])),
-        saved_at=_time(row["saved_at"]), session_id=row["session_id"])
+        cannot_do=list(data.get("cannot_do", [])), saved_at=_time(row["saved_at"]), session_id=row["session_id"])
 
 
 def _draft(row: sqlite3.Row) -> DraftVersion:
