@@ -152,7 +152,7 @@ def _min_group(pid: str, saved: dict[str, ResultsVersion]) -> int:
     default = next(reversed(saved.values())).min_group if saved else state.settings().min_group
     key = f"results:{pid}:min_group"
     st.session_state.setdefault(key, default)
-    return int(st.number_input(
+    return int(st.columns([1, 3])[0].number_input(
         _("Smallest group shown"), min_value=3, max_value=10, step=1, key=key, on_change=_on_min_group,
         args=(pid, key), help=_("No figure is shown for fewer people than this, in any table, chart or document. "
                                 "A smaller group counts only in the whole team.")))
@@ -209,7 +209,7 @@ def _import_report(saved: ResultsVersion) -> None:
     cols = st.columns(6)
     counts = [(_("Rows read"), report.rows), (_("People"), len(saved.responses.respondents)),
               (_("Blank rows"), report.blank_rows), (_("Duplicates"), report.duplicates),
-              (_("Answers out of range"), sum(report.out_of_range.values())),
+              (_("Out of range"), sum(report.out_of_range.values())),
               (_("Unused columns"), len(report.unmapped_columns))]
     for col, (label, value) in zip(cols, counts, strict=True):
         col.metric(label, number(value))
@@ -269,7 +269,7 @@ def _mapping_editor(pid: str, wave: str, saved: ResultsVersion, survey: Draft) -
     label_of = {key: label for label, key in options.items()}
     methods = _method_labels()
     rows = [{"column": m.column, "item": label_of.get(m.item, _("Not used")), "method": methods.get(m.method, m.method),
-             "score": round(m.score)} for m in saved.mapping]
+             "score": number(round(m.score)) if m.item else ""} for m in saved.mapping]
     st.markdown("**" + _("Which column holds which question") + "**")
     st.caption(_("Check the matches and correct any that are wrong; the file is read again with your choice."))
     config = {
@@ -277,7 +277,7 @@ def _mapping_editor(pid: str, wave: str, saved: ResultsVersion, survey: Draft) -
         "item": st.column_config.SelectboxColumn(_("Survey question"), options=list(options), required=True,
                                                  width="large"),
         "method": st.column_config.TextColumn(_("Matched"), disabled=True),
-        "score": st.column_config.NumberColumn(_("Match %"), disabled=True, format="%d"),
+        "score": st.column_config.TextColumn(_("Match %"), disabled=True),
     }
     edited = st.data_editor(pd.DataFrame(rows), column_config=config, hide_index=True, width="stretch",
                             num_rows="fixed", key=f"results:{pid}:{wave}:mapping:{saved.version}")
@@ -316,14 +316,44 @@ def corrected_mapping(mapping: list[ColumnMapping], chosen: list[str | None], ch
 def _overview(summary: Summary) -> None:
     _ = state.tr()
     lang = state.ui_lang()
-    for note in summary.notes:
-        st.info(note, icon=":material/visibility_off:")
-    for _kind, chart in charts.charts_for(summary, lang):
-        st.altair_chart(chart, width="content")
+    if summary.notes:
+        st.info("\n".join(f"- {note}" for note in summary.notes), icon=":material/visibility_off:")
+    for kind, chart in charts.charts_for(summary, lang):
+        # The toolkit's own look (colour-blind-safe palette), as in the Word report, with alt text. Streamlit fits
+        # the whole chart, title, axes and legend included, into the size it is given: the spec's size is the
+        # plot's, so give room around it (a one-bar chart would otherwise be squeezed flat).
+        width, height = _size(chart)
+        st.altair_chart(chart, width=width + 120, height=height + 110, theme=None,
+                        alt=charts.alt_text(kind, summary, lang))
+    _changes(summary, lang)
     tabs = st.tabs([wave_names()[w.wave] for w in summary.waves])
     for tab, wave in zip(tabs, summary.waves, strict=True):
         with tab:
             _wave_tables(wave, lang)
+
+
+def _size(chart) -> tuple[int, int]:
+    """The plot size a chart specification asks for (the defaults of toolkit.results.charts otherwise)."""
+    width, height = getattr(chart, "width", None), getattr(chart, "height", None)
+    return (max(width, 240) if isinstance(width, int) else charts.WIDTH), (height if isinstance(height, int) else 240)
+
+
+def _changes(summary: Summary, lang: str) -> None:
+    """Each change between waves with its verdict and the test that decided it (never a change chance explains)."""
+    if not summary.changes:
+        return
+    words = wording(lang)
+    text = words["text"]
+    labels = {d.key: d.label for w in summary.waves for d in w.dimensions}
+    lines = []
+    for change in summary.changes:
+        unit = text["units"]["enps" if change.dimension == "enps" else "percent"]
+        delta = ("+" if change.delta > 0 else "") + number(round(change.delta))
+        lines.append("- " + text["change"].format(
+            dimension="eNPS" if change.dimension == "enps" else labels.get(change.dimension, change.dimension),
+            first=words["waves"][change.from_], second=words["waves"][change.to], delta=delta, unit=unit,
+            verdict=words["verdicts"][change.verdict], method=change.method))
+    st.markdown(f"**{text['changes']}**\n\n" + "\n".join(lines))
 
 
 def _wave_tables(wave: WaveSummary, lang: str) -> None:
@@ -335,7 +365,7 @@ def _wave_tables(wave: WaveSummary, lang: str) -> None:
     st.caption(_("{n} responses.", n=wave.responses))
     columns = text["columns"]
     rows = [{columns[0]: s.label or s.key, columns[1]: s.n, columns[2]: round(s.favourable),
-             columns[3]: round(s.neutral), columns[4]: round(s.unfavourable), columns[5]: round(s.mean, 2),
+             columns[3]: round(s.neutral), columns[4]: round(s.unfavourable), columns[5]: number(round(s.mean, 2)),
              columns[6]: f"{number(round(s.low))}–{number(round(s.high))}"} for s in wave.dimensions]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     _groups(wave, text)
@@ -402,18 +432,20 @@ def _themes(pid: str, summary: Summary) -> None:
                  wave=wave_names()[wave.wave]))
     faq = artefact.current(pid, "faq")
     asked = {i.question.strip().casefold() for i in faq.draft.items} if faq else set()
+    if faq is None and any(t.faq_question for t in wave.themes):
+        st.caption(_("Draft the FAQ first; then a question can be added to it."))
     for n, theme in enumerate(wave.themes):
         with st.container(border=True):
             st.markdown(f"**{theme.label}** · " + _("{n} people", n=theme.count))
-            for quote in theme.quotes:
-                st.markdown(f"> {quote}")
+            if theme.quotes:
+                st.markdown("\n".join(f"- *“{quote}”*" for quote in theme.quotes))
             if theme.faq_question:
                 _faq_suggestion(pid, theme.faq_question, n, faq is not None, theme.faq_question.casefold() in asked)
 
 
 def _faq_suggestion(pid: str, question: str, n: int, has_faq: bool, asked: bool) -> None:
     _ = state.tr()
-    c1, c2 = st.columns([5, 2], vertical_alignment="center")
+    c1, c2 = st.columns([3, 2], vertical_alignment="center")
     c1.caption(_("Suggested FAQ question: {question}", question=question))
     if asked:
         c2.caption(_("In the FAQ"))
