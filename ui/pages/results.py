@@ -591,9 +591,15 @@ def _ledger_entries(entries: list[dict]) -> list:
 
 
 def followup_wave(pid: str, saved: dict[str, ResultsVersion]) -> str:
-    """The wave the follow-up message is about: the user's choice, else the last wave with answers."""
+    """The wave the follow-up message is about: the user's choice, else the last wave with answers (also after
+    a later wave was uploaded, unless the user picked one)."""
     chosen = st.session_state.get(f"results:{pid}:followup_wave")
-    return chosen if chosen in saved else next(reversed(saved))
+    picked = st.session_state.get(f"results:{pid}:followup_picked")
+    return chosen if picked and chosen in saved else next(reversed(saved))
+
+
+def _on_followup_wave(pid: str) -> None:
+    st.session_state[f"results:{pid}:followup_picked"] = True
 
 
 def followup_args(pid: str, lang: str) -> dict:
@@ -616,8 +622,9 @@ def _followup(pid: str, saved: dict[str, ResultsVersion], survey: Draft, brief, 
     st.divider()
     st.header(_("Follow-up message"))
     names = wave_names()
-    st.selectbox(_("The follow-up is about"), list(saved), index=list(saved).index(followup_wave(pid, saved)),
-                 format_func=names.get, key=f"results:{pid}:followup_wave")
+    st.session_state[f"results:{pid}:followup_wave"] = followup_wave(pid, saved)
+    st.selectbox(_("The follow-up is about"), list(saved), format_func=names.get, key=f"results:{pid}:followup_wave",
+                 on_change=_on_followup_wave, args=(pid,))
     wave = followup_wave(pid, saved)
     upto = {w: r for w, r in saved.items() if WAVES.index(w) <= WAVES.index(wave)}
     summary_doc = summary_for(pid, survey, upto, brief, min_group, survey.lang)
