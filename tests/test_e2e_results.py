@@ -17,6 +17,7 @@ import pytest
 from app_support import seed_project, workspace
 from test_e2e import ARTIFACTS, ROOT, browser, server, settle  # noqa: F401 - fixtures used by name
 
+from toolkit.drafting.survey import dimension_label
 from toolkit.i18n import translator
 from toolkit.results.ingest import load_survey
 
@@ -38,16 +39,13 @@ def _download(page, label: str, target_dir: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("lang", ["nl", "sv"])
-def test_results_from_upload_to_the_follow_up_docx(server, browser, tmp_path, lang):  # noqa: F811
-    from ui.pages.results import followup_available
-
+def _uploaded(server, browser, tmp_path, lang: str):  # noqa: F811
+    """A project with its survey; the browser on the Results page with one wave's answers uploaded."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     _ = translator(lang)
     _make_responses(tmp_path / "answers")
     pid = seed_project(lang)
     workspace().save_draft(pid, load_survey(tmp_path / "answers" / "before" / f"survey-{lang}.json"))
-
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page.goto(f"{server}/results?lang={lang}&project={pid}")
     page.get_by_role("heading", name=_("Results"), exact=True).wait_for(timeout=90_000)
@@ -58,18 +56,32 @@ def test_results_from_upload_to_the_follow_up_docx(server, browser, tmp_path, la
         timeout=90_000)
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
     settle(page)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["nl", "sv"])
+def test_results_from_upload_to_charts_and_the_report(server, browser, tmp_path, lang):  # noqa: F811
+    _ = translator(lang)
+    page = _uploaded(server, browser, tmp_path, lang)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     page.screenshot(path=str(ARTIFACTS / f"results-1-{lang}.png"), full_page=True)
-
     report = _download(page, _("Download the results report (Word)"), tmp_path)
     assert report.name.endswith(f"-results-{lang}.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(report.read_bytes())).paragraphs)
     assert "Noord" not in text and "Zuid" not in text  # the groups of 3 and 4 people
+    assert dimension_label("purpose", lang) in text  # the report is in the survey's language
+
+
+def test_follow_up_from_results_to_the_docx(server, browser, tmp_path):  # noqa: F811
+    from ui.pages.results import followup_available
 
     if not followup_available():
         pytest.skip("the follow-up draft (toolkit.drafting.followup) is not in this installation yet")
+    lang = "nl"
+    _ = translator(lang)
+    page = _uploaded(server, browser, tmp_path, lang)
     own = page.get_by_label(_("Your own commitments, one per line (what, who, by when)"), exact=True)
-    own.fill("Twee uur extra oefentijd per persoon" if lang == "nl" else "Två timmar extra övningstid per person")
+    own.fill("Twee uur extra oefentijd per persoon in maart")
     own.press("Tab")
     settle(page)
     page.get_by_role("button", name=_("Write draft")).click()
@@ -80,6 +92,7 @@ def test_results_from_upload_to_the_follow_up_docx(server, browser, tmp_path, la
     followup = _download(page, _("Download Word document"), tmp_path)
     assert followup.name.endswith(f"-followup-{lang}.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(followup.read_bytes())).paragraphs)
+    assert "Twee uur extra oefentijd per persoon in maart" in text
     assert "Noord" not in text and "Zuid" not in text
     from toolkit.language import detect_language
 
