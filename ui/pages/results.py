@@ -482,12 +482,21 @@ def _downloads(pid: str, survey: Draft, summary_doc: Summary, brief) -> None:
         cols[0].download_button(_("Download the results report (Word)"), report, mime=DOCX, type="primary",
                                 file_name=f"{stem}-results-{survey.lang}.docx", icon=":material/download:",
                                 key="results:report", on_click="ignore", width="stretch")
-    cols[1].download_button(_("Response sheet (.xlsx)"), response_sheet(survey, "xlsx"), mime=XLSX,
+    cols[1].download_button(_("Response sheet (.xlsx)"), _sheet(survey, "xlsx"), mime=XLSX,
                             file_name=f"{stem}-response-sheet-{survey.lang}.xlsx", icon=":material/table:",
                             key="results:sheet-xlsx", on_click="ignore", width="stretch")
-    cols[2].download_button(_("Response sheet (.csv)"), response_sheet(survey, "csv"), mime="text/csv",
+    cols[2].download_button(_("Response sheet (.csv)"), _sheet(survey, "csv"), mime="text/csv",
                             file_name=f"{stem}-response-sheet-{survey.lang}.csv", icon=":material/table:",
                             key="results:sheet-csv", on_click="ignore", width="stretch")
+
+
+def _sheet(survey: Draft, fmt: str) -> bytes:
+    """The blank response sheet, made once per survey version (every click reruns the page)."""
+    key = (survey.model_dump_json(include={"questions", "lang", "title"}).__hash__(), fmt)
+    cache = st.session_state.setdefault("results_sheets", {})
+    if key not in cache:
+        cache[key] = response_sheet(survey, fmt)
+    return cache[key]
 
 
 def _report(summary: Summary, lang: str, brief) -> bytes:
@@ -508,6 +517,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _suggestions(summary: Summary, lang: str) -> list[str]:
+    if not followup_available():
+        return []
     try:
         return list(importlib.import_module("toolkit.drafting.followup").suggest_commitments(summary, lang))
     except Exception as exc:
@@ -671,7 +682,7 @@ def render() -> None:
 def _sheet_only(survey: Draft) -> None:
     _ = state.tr()
     stem = artefact.filename(survey, "x").rsplit("-survey-", 1)[0]
-    st.download_button(_("Response sheet (.xlsx)"), response_sheet(survey, "xlsx"), mime=XLSX,
+    st.download_button(_("Response sheet (.xlsx)"), _sheet(survey, "xlsx"), mime=XLSX,
                        file_name=f"{stem}-response-sheet-{survey.lang}.xlsx", icon=":material/table:",
                        key="results:sheet-xlsx", on_click="ignore",
                        help=_("A blank sheet for this survey: one row per person, one column per question."))
