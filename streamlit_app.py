@@ -41,6 +41,7 @@ pages = {
         st.Page("ui/pages/faq.py", title=_("FAQ"), icon=":material/quiz:", url_path="faq"),
         st.Page("ui/pages/survey.py", title=_("Pulse survey"), icon=":material/ballot:", url_path="survey"),
         st.Page("ui/pages/plan.py", title=_("Plan & workshop"), icon=":material/event_note:", url_path="plan"),
+        st.Page("ui/pages/results.py", title=_("Results"), icon=":material/insights:", url_path="results"),
     ],
     _("Toolkit"): [
         st.Page("ui/pages/knowledge.py", title=_("Knowledge base"), icon=":material/menu_book:",

@@ -29,6 +29,10 @@ other owners keep private: they are not listed, `get_project` returns None and e
 raises ProjectNotFound, as for a project that does not exist. A workspace opened without a user (sign-in off,
 the command line) sees every project.
 
+Survey results are kept per wave (before, during, after), every save a new version like drafts: the uploaded
+file's name and bytes (so a corrected mapping can read it again), the answers as read (`Responses`), the
+confirmed column mapping, the group column, the minimum group size and the commitments made after that wave.
+
 The settings page's choices (writing engine, model, server, time-out, embeddings) are kept in a small
 `settings` table, so they survive a reload or a restart; keys are never stored there.
 """
@@ -45,6 +49,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from toolkit.models import LANGS, Draft
+from toolkit.results.model import WAVES, ColumnMapping, Responses
 from toolkit.settings import EMBEDDERS, PROVIDERS
 
 # Columns added after the first release: a workspace file made before them gets them on open.
@@ -101,6 +106,18 @@ CREATE TABLE IF NOT EXISTS plan_confirmations (
     version INTEGER NOT NULL,
     confirmed_at TEXT NOT NULL,
     session_id TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS results (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    wave TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '',
+    file BLOB,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    UNIQUE (project_id, wave, version)
 );
 CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,
@@ -206,6 +223,28 @@ class SaveResult:
     conflict: bool = False
     other_version: int | None = None
     other_session: str = ""
+
+
+@dataclass(frozen=True)
+class ResultsVersion:
+    """One saved version of a wave's results. `responses` are the answers as read with `mapping`; `file` is the
+    uploaded file itself, kept so that a corrected mapping or another group column can read it again.
+    `commitments` are what was promised after this wave; `ledger` what became of earlier promises."""
+
+    project_id: str
+    wave: str
+    version: int
+    file_name: str
+    file: bytes
+    responses: Responses
+    mapping: list[ColumnMapping]
+    group_column: str | None
+    min_group: int
+    commitments: list[str]
+    ledger: list[dict]
+    saved_at: datetime
+    session_id: str
+    cannot_do: list[str] = field(default_factory=list)
 
 
 class ProjectNotFound(KeyError):
@@ -332,7 +371,8 @@ class Workspace:
         return self.get_project(project_id)  # type: ignore[return-value]
 
     def duplicate(self, project_id: str, name: str = "") -> Project:
-        """A new project with a copy of the latest brief and the latest draft of each kind in each language."""
+        """A new project with a copy of the latest brief, the latest draft of each kind in each language and
+        each wave's results."""
         source = self.get_project(project_id)
         if source is None:
             raise ProjectNotFound(project_id)
@@ -348,6 +388,11 @@ class Workspace:
                 if latest is not None:
                     self.save_draft(copy.id, latest.draft, session_id="duplicate", base_version=None,
                                     action="copy")
+        for wave, saved in self.latest_results(project_id).items():
+            self.save_results(copy.id, wave, file_name=saved.file_name, file=saved.file, responses=saved.responses,
+                              mapping=saved.mapping, group_column=saved.group_column, min_group=saved.min_group,
+                              commitments=saved.commitments, ledger=saved.ledger, cannot_do=saved.cannot_do,
+                              session_id="duplicate")
         return copy
 
     def delete(self, project_id: str) -> None:
@@ -579,6 +624,55 @@ class Workspace:
                 stale.append(kind)
         return stale
 
+    # Results --------------------------------------------------------------------------------------------
+
+    def save_results(self, project_id: str, wave: str, *, file_name: str, file: bytes, responses: Responses,
+                     mapping: list[ColumnMapping] | None = None, group_column: str | None = None,
+                     min_group: int = 5, commitments: list[str] | None = None, ledger: list[dict] | None = None,
+                     cannot_do: list[str] | None = None, session_id: str = "") -> int:
+        """Store a wave's results (before, during or after) as a new version; return the version number.
+
+        `commitments` are what the follow-up after this wave promises, `cannot_do` what it says cannot be done
+        yet, and `ledger` what became of the promises made after earlier waves (dicts: text, wave, done)."""
+        if wave not in WAVES:
+            raise ValueError(f"unknown wave {wave!r}; choose from {', '.join(WAVES)}")
+        data = {"responses": responses.model_dump(mode="json"),
+                "mapping": [m.model_dump(mode="json") for m in (mapping or responses.report.mapping)],
+                "group_column": group_column or None, "min_group": int(min_group),
+                "commitments": [str(c) for c in commitments or []], "ledger": list(ledger or []),
+                "cannot_do": [str(c) for c in cannot_do or []]}
+        payload = json.dumps(data, ensure_ascii=False, default=str)
+        with self._connect(write=True) as conn:
+            self._require(conn, project_id)
+            row = conn.execute("SELECT MAX(version) AS v FROM results WHERE project_id = ? AND wave = ?",
+                               (project_id, wave)).fetchone()
+            version = (row["v"] or 0) + 1
+            now = _iso(_now())
+            conn.execute(
+                "INSERT INTO results (project_id, wave, version, file_name, file, data, saved_at, session_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (project_id, wave, version, file_name, bytes(file), payload, now, session_id),
+            )
+            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+        return version
+
+    def latest_results(self, project_id: str) -> dict[str, ResultsVersion]:
+        """The newest version of each wave that has results, in wave order (before, during, after)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT r.* FROM results r JOIN (SELECT wave, MAX(version) AS v FROM results WHERE project_id = ? "
+                "GROUP BY wave) m ON r.wave = m.wave AND r.version = m.v WHERE r.project_id = ?",
+                (project_id, project_id)).fetchall()
+        found = {row["wave"]: _results(row) for row in rows}
+        return {wave: found[wave] for wave in WAVES if wave in found}
+
+    def results_versions(self, project_id: str, wave: str) -> list[ResultsVersion]:
+        """Every saved version of one wave's results, newest first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM results WHERE project_id = ? AND wave = ? ORDER BY version DESC",
+                                (project_id, wave)).fetchall()
+        return [_results(row) for row in rows]
+
     # Settings -------------------------------------------------------------------------------------------
 
     def save_settings(self, values: dict) -> None:
@@ -729,6 +823,17 @@ def _brief(row: sqlite3.Row) -> BriefVersion:
     return BriefVersion(project_id=row["project_id"], version=row["version"], data=json.loads(row["data"]),
                         saved_at=_time(row["saved_at"]), session_id=row["session_id"],
                         conflict=bool(row["conflict"]), saved_by=row["saved_by"])
+
+
+def _results(row: sqlite3.Row) -> ResultsVersion:
+    data = json.loads(row["data"])
+    return ResultsVersion(
+        project_id=row["project_id"], wave=row["wave"], version=row["version"], file_name=row["file_name"],
+        file=bytes(row["file"] or b""), responses=Responses.model_validate(data["responses"]),
+        mapping=[ColumnMapping.model_validate(m) for m in data.get("mapping", [])],
+        group_column=data.get("group_column"), min_group=int(data.get("min_group", 5)),
+        commitments=list(data.get("commitments", [])), ledger=list(data.get("ledger", [])),
+        cannot_do=list(data.get("cannot_do", [])), saved_at=_time(row["saved_at"]), session_id=row["session_id"])
 
 
 def _draft(row: sqlite3.Row) -> DraftVersion:

@@ -17,6 +17,7 @@ from ui import brief_form, resources, state
 from ui.widgets import format_when, guarded, quality_panel, redact, require_project, sources_panel
 
 log = logging.getLogger("toolkit.ui")
+DRAFT_ARGS = "draft_args"  # session state: (project, kind) -> args(lang), see `page`
 
 
 @dataclass
@@ -115,10 +116,11 @@ def brief_for(pid: str) -> tuple[Brief | None, dict]:
     return brief_form.validate(data, state.ui_lang())[0], data
 
 
-def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict) -> tuple[str, str]:
-    """Title, document language and draft buttons. Returns (document language, wave)."""
+def header(kind: str, title: str, pid: str, brief: Brief | None, data: dict, *, heading=None) -> tuple[str, str]:
+    """Title (`heading`, st.title unless given), document language and draft buttons. Returns (document
+    language, wave)."""
     _ = state.tr()
-    st.title(title)
+    (heading or st.title)(title)
     if brief is None:
         st.warning(_("The brief is not complete yet. Complete it to draft this document."),
                    icon=":material/edit_note:")
@@ -209,7 +211,7 @@ def _draft_new(pid, kind, brief, lang, wave, *, variant: int, keep: Draft | None
     retriever, model, notice = engine(settings)  # the first time: a progress bar while the index opens
     with st.spinner(_("Drafting…")):
         result = drafting.draft(kind, brief, lang=lang, variant=variant, wave=wave, retriever=retriever,
-                                chat_model=model)
+                                chat_model=model, **draft_args(pid, kind, lang))
         if keep is not None and keep.lang == result.lang:
             result = recheck(editing.keep_edits(keep, result), brief)
         if notice:
@@ -227,9 +229,10 @@ def regenerate(pid: str, kind: str, brief: Brief, key: str) -> None:
     cur.regenerations[key] = count
     retriever, model, _notice = engine(state.settings())
     earlier = [drafting.part_text(v.draft, key) for v in state.workspace().draft_versions(pid, kind, cur.draft.lang)]
+    extra = draft_args(pid, kind, cur.draft.lang)  # what the kind needs beyond the brief (a follow-up's results)
     try:
         result = drafting.regenerate_section(cur.draft, brief, key, variant=cur.variant * 100 + count,
-                                             retriever=retriever, chat_model=model, avoid=earlier)
+                                             retriever=retriever, chat_model=model, avoid=earlier, **extra)
     except drafting.NoMoreVariants:
         message = _("There is no other wording for this part: you have seen every wording the writer has. "
                     "Edit the text yourself if you want it different.")
@@ -343,13 +346,24 @@ def panels(pid: str, draft: Draft, data: dict, editor, extra_download=None) -> N
         quality_panel(draft.checks)
 
 
-def page(kind: str, title: str, editor, extra_download=None) -> None:
-    """The body of an artefact page. `editor(pid, brief, cur)` draws the editable draft."""
+def draft_args(pid: str, kind: str, lang: str) -> dict:
+    """The extra arguments a kind drafts with (the follow-up: the results and the commitments), from the
+    function its page registered; {} for the kinds that draft from the brief alone."""
+    source = st.session_state.get(DRAFT_ARGS, {}).get((pid, kind))
+    return source(lang) if source else {}
+
+
+def page(kind: str, title: str, editor, extra_download=None, *, args=None, heading=None) -> None:
+    """The body of an artefact page. `editor(pid, brief, cur)` draws the editable draft. `args(lang)` returns
+    extra keyword arguments for `drafting.draft` (asked for when the user drafts, so they are current);
+    `heading` draws the title (st.title unless given, e.g. st.header when the draft is part of a page)."""
     _ = state.tr()
     project = require_project()
     pid = project.id
+    if args is not None:
+        st.session_state.setdefault(DRAFT_ARGS, {})[(pid, kind)] = args
     brief, data = brief_for(pid)
-    header(kind, title, pid, brief, data)
+    header(kind, title, pid, brief, data, heading=heading)
     cur = current(pid, kind)
     if cur is None:
         st.info(_("No draft yet. Press “Write draft” to write one from the brief."), icon=":material/edit_document:")
