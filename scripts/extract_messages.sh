@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-"$PYBABEL" extract --keywords=_ --no-default-keywords --sort-by-file --no-wrap \
+"$PYBABEL" extract --keywords=_ --keywords=n_:1,2 --no-default-keywords --sort-by-file --no-wrap \
     --project="AI Change Toolkit" --copyright-holder="AI Change Toolkit contributors" \
     --output-file="${POT_FILE:-toolkit/locale/messages.pot}" streamlit_app.py ui toolkit

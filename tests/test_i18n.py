@@ -100,3 +100,20 @@ def test_pot_extraction_script_runs(tmp_path):
     assert out.returncode == 0, out.stderr
     pot = (tmp_path / "messages.pot").read_text(encoding="utf-8")
     assert 'msgid "Purpose story"' in pot
+
+
+@pytest.mark.parametrize("lang", ["nl", "sv"])
+def test_every_plural_message_is_translated_in_both_forms(lang):
+    """Plural messages (`n_(singular, plural, n)`) need both forms in Dutch and Swedish."""
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = {m.id[0]: m.string for m in read_po(handle, locale=lang) if isinstance(m.id, tuple)}
+    missing = []
+    for folder in ("ui", "toolkit"):
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map=[("**.py", "python")], keywords={"n_": (1, 2)}
+        ):
+            if isinstance(message, tuple) and message[0]:
+                forms = catalog.get(message[0])
+                if not forms or not all(forms):
+                    missing.append(f"{folder}/{filename}:{lineno} {message[0]}")
+    assert missing == []
