@@ -89,10 +89,15 @@ def save(pid: str, draft: Draft, *, replaced: bool, action: str = "edit", restor
     _store()[key] = Current(draft, result.version, gen, variant, regenerations)
 
 
-def recheck(draft: Draft, brief: Brief | None) -> Draft:
+def plan_confirmed(pid: str) -> bool:
+    """Whether the user confirmed the project's newest plan (its touchpoints are then agreed)."""
+    return state.workspace().plan_is_confirmed(pid)
+
+
+def recheck(draft: Draft, brief: Brief | None, pid: str | None = None) -> Draft:
     """Fresh findings after an edit; an edit is never lost because a check failed."""
     try:
-        return drafting.recheck(draft, brief)
+        return drafting.recheck(draft, brief, plan_confirmed=bool(pid) and plan_confirmed(pid))
     except Exception as exc:
         log.warning("checks failed after an edit: %s", redact(str(exc)))
         return draft
@@ -211,9 +216,9 @@ def _draft_new(pid, kind, brief, lang, wave, *, variant: int, keep: Draft | None
     retriever, model, notice = engine(settings)  # the first time: a progress bar while the index opens
     with st.spinner(_("Drafting…")):
         result = drafting.draft(kind, brief, lang=lang, variant=variant, wave=wave, retriever=retriever,
-                                chat_model=model, **draft_args(pid, kind, lang))
+                                chat_model=model, plan_confirmed=plan_confirmed(pid), **draft_args(pid, kind, lang))
         if keep is not None and keep.lang == result.lang:
-            result = recheck(editing.keep_edits(keep, result), brief)
+            result = recheck(editing.keep_edits(keep, result), brief, pid)
         if notice:
             result.notices.append(notice)
     save(pid, result, replaced=True, action="variant" if keep is not None else "draft")
@@ -232,7 +237,8 @@ def regenerate(pid: str, kind: str, brief: Brief, key: str) -> None:
     extra = draft_args(pid, kind, cur.draft.lang)  # what the kind needs beyond the brief (a follow-up's results)
     try:
         result = drafting.regenerate_section(cur.draft, brief, key, variant=cur.variant * 100 + count,
-                                             retriever=retriever, chat_model=model, avoid=earlier, **extra)
+                                             retriever=retriever, chat_model=model, avoid=earlier,
+                                             plan_confirmed=plan_confirmed(pid), **extra)
     except drafting.NoMoreVariants:
         message = _("There is no other wording for this part: you have seen every wording the writer has. "
                     "Edit the text yourself if you want it different.")
@@ -346,6 +352,44 @@ def panels(pid: str, draft: Draft, data: dict, editor, extra_download=None) -> N
         quality_panel(draft.checks)
 
 
+def plan_parts(draft: Draft) -> list[str]:
+    """The sections, items and survey items whose text names a touchpoint of the plan (their notes say so)."""
+    return list(dict.fromkeys(n.section for n in draft.notes if n.source == "plan"))
+
+
+def stale_notice(pid: str, kind: str, brief: Brief | None, cur: Current) -> None:
+    """When the plan changed after this draft was saved, say so and offer to write the parts that name its
+    touchpoints again (the user's edits elsewhere stay)."""
+    _ = state.tr()
+    if kind == "plan" or kind not in state.workspace().stale_kinds(pid):
+        return
+    parts = plan_parts(cur.draft)
+    with st.container(border=True):
+        st.warning(_("The plan changed after this draft was written: the dates and meetings it names may no "
+                     "longer match."), icon=":material/event_busy:")
+        if parts and brief is not None and st.button(_("Write the parts that name the plan again"),
+                                                     key=f"stale_rewrite:{pid}:{kind}",
+                                                     icon=":material/update:"):
+            rewrite_plan_parts(pid, kind, brief, parts)
+
+
+def rewrite_plan_parts(pid: str, kind: str, brief: Brief, parts: list[str]) -> None:
+    """Write each part that names the plan again from the current plan; a part without another wording keeps
+    its text (its dates are the plan's proposal either way)."""
+    cur = current(pid, kind)
+    retriever, model, _notice = engine(state.settings())
+    result = cur.draft
+    for key in parts:
+        try:
+            result = drafting.regenerate_section(result, brief, key, variant=cur.variant, retriever=retriever,
+                                                 chat_model=model, plan_confirmed=plan_confirmed(pid),
+                                                 **draft_args(pid, kind, cur.draft.lang))
+        except (KeyError, drafting.NoMoreVariants):
+            continue
+    save(pid, result, replaced=True, action="rewrite")
+    st.rerun()
+
+
 def draft_args(pid: str, kind: str, lang: str) -> dict:
     """The extra arguments a kind drafts with (the follow-up: the results and the commitments), from the
     function its page registered; {} for the kinds that draft from the brief alone."""
@@ -369,6 +413,7 @@ def page(kind: str, title: str, editor, extra_download=None, *, args=None, headi
         st.info(_("No draft yet. Press “Write draft” to write one from the brief."), icon=":material/edit_document:")
         return
     status_line(pid, kind)
+    stale_notice(pid, kind, brief, cur)
     translation_offer(pid, brief, cur.draft)
     versions_panel(pid, kind)
     extra = (lambda: extra_download(cur.draft)) if extra_download else None
@@ -381,7 +426,7 @@ def _on_section_edit(pid: str, kind: str, key: str, heading_key: str, body_key: 
     edited = editing.edit_section(cur.draft, key, st.session_state.get(heading_key, ""),
                                   st.session_state.get(body_key, ""))
     if edited != cur.draft:
-        save(pid, recheck(edited, brief_for(pid)[0]), replaced=False)
+        save(pid, recheck(edited, brief_for(pid)[0], pid), replaced=False)
 
 
 @guarded
@@ -536,5 +581,5 @@ def on_restore(pid: str, kind: str, version: int) -> None:
     old = state.workspace().get_draft(pid, kind, version)
     if old is None:
         return
-    save(pid, recheck(old.draft, brief_for(pid)[0]), replaced=True, action="restore", restored_from=version)
+    save(pid, recheck(old.draft, brief_for(pid)[0], pid), replaced=True, action="restore", restored_from=version)
     state.flash("success", _("Version {n} is the current version again.", n=version))

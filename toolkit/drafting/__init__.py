@@ -77,11 +77,22 @@ def offline_draft(kind: str, brief: Brief, lang: str, retriever: Retriever, vari
 
 
 def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0, wave: str = "before",
-          retriever: Retriever, chat_model=None, timeout: float | None = None, **context) -> Draft:
+          retriever: Retriever, chat_model=None, timeout: float | None = None, plan_confirmed: bool = False,
+          **context) -> Draft:
     """Draft one artefact, checked. With a chat model the model writes; on failure the composer's draft stands,
-    with a notice saying why."""
+    with a notice saying why. `plan_confirmed`: the user confirmed the plan whose touchpoints the draft names
+    (no sender's notes then ask to confirm them, and the promise check counts them as agreed)."""
+    context = _with_confirmation(kind, context, plan_confirmed)
     return recheck(_write(kind, brief, brief.draft_lang(lang), variant, wave, retriever, chat_model, timeout,
-                          context), brief)
+                          context), brief, plan_confirmed=plan_confirmed)
+
+
+# The kinds whose composers word the plan's touchpoints with notes that ask to confirm them.
+CONFIRMABLE: tuple[str, ...] = ("story", "survey")
+
+
+def _with_confirmation(kind: str, context: dict, plan_confirmed: bool) -> dict:
+    return {**context, "confirmed": plan_confirmed} if kind in CONFIRMABLE and plan_confirmed else context
 
 
 def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout, context=None) -> Draft:
@@ -148,13 +159,15 @@ def part_text(draft: Draft, key: str) -> str:
 
 
 def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, retriever: Retriever,
-                       chat_model=None, timeout: float | None = None, avoid=(), **context) -> Draft:
+                       chat_model=None, timeout: float | None = None, avoid=(), plan_confirmed: bool = False,
+                       **context) -> Draft:
     """A copy of `current` where only the section, FAQ item or survey item `key` is written anew.
 
     Everything else, including the user's edits, stays as it is. The new wording differs from the current
     one and from every wording in `avoid` (earlier ones, e.g. from the version history): variants from
     `variant` on are tried until one does; NoMoreVariants when none is left. KeyError when there is no `key`.
     `context` as for `draft` (a follow-up needs its summary again)."""
+    context = _with_confirmation(current.kind, context, plan_confirmed)
     seen = {part_text(current, key), *(" ".join(MARK.sub("", text).split()) for text in avoid)}
     tries = MODEL_REWRITE_TRIES if chat_model is not None else REWRITE_TRIES
     for candidate in range(variant, variant + tries):
@@ -162,7 +175,7 @@ def regenerate_section(current: Draft, brief: Brief, key: str, *, variant: int, 
                        chat_model, timeout, context)  # checked once, below, on the merged result
         result = _merge_part(current, fresh, key)
         if part_text(result, key) not in seen:
-            return recheck(result, brief)
+            return recheck(result, brief, plan_confirmed=plan_confirmed)
     raise NoMoreVariants(key)
 
 

@@ -15,13 +15,13 @@ def _on_edit(pid: str, key: str, q_key: str, a_key: str) -> None:
     edited = editing.edit_faq_item(cur.draft, key, st.session_state.get(q_key, ""),
                                    st.session_state.get(a_key, ""))
     if edited != cur.draft:
-        artefact.save(pid, artefact.recheck(edited, artefact.brief_for(pid)[0]), replaced=False)
+        artefact.save(pid, artefact.recheck(edited, artefact.brief_for(pid)[0], pid), replaced=False)
 
 
 @guarded
 def _on_remove(pid: str, key: str) -> None:
     cur = artefact.current(pid, "faq")
-    artefact.save(pid, artefact.recheck(editing.remove_faq_item(cur.draft, key), artefact.brief_for(pid)[0]),
+    artefact.save(pid, artefact.recheck(editing.remove_faq_item(cur.draft, key), artefact.brief_for(pid)[0], pid),
                   replaced=True, action="remove")
 
 

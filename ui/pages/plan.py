@@ -9,9 +9,26 @@ from ui import artefact, state
 from ui.widgets import run_page
 
 
+def confirmation(pid: str, cur: artefact.Current) -> None:
+    """Confirm this version of the plan: its meetings, training and survey waves are then agreed, and the other
+    documents stop asking to confirm them. A later change to the plan needs confirming again."""
+    _ = state.tr()
+    workspace = state.workspace()
+    if workspace.plan_is_confirmed(pid):
+        st.success(_("This plan is confirmed (version {version}). The other documents speak of its dates as "
+                     "agreed.", version=cur.version), icon=":material/verified:")
+        return
+    st.info(_("Until you confirm the plan, the other documents name its meetings as a proposal and their "
+              "notes ask you to confirm them."), icon=":material/event_available:")
+    if st.button(_("Confirm this plan"), key=f"confirm_plan:{pid}", icon=":material/check:"):
+        workspace.confirm_plan(pid, cur.version, state.session_id())
+        st.rerun()
+
+
 def editor(pid: str, brief, cur: artefact.Current) -> None:
     _ = state.tr()
     draft = cur.draft
+    confirmation(pid, cur)
     if draft.sections:
         artefact.section_editor(pid, brief, cur)
     st.subheader(_("Timeline"))

@@ -11,7 +11,7 @@ from ui.widgets import guarded, run_page
 
 
 def _save(pid: str, draft: Draft, replaced: bool, action: str = "edit") -> None:
-    artefact.save(pid, artefact.recheck(draft, artefact.brief_for(pid)[0]), replaced=replaced, action=action)
+    artefact.save(pid, artefact.recheck(draft, artefact.brief_for(pid)[0], pid), replaced=replaced, action=action)
 
 
 @guarded
