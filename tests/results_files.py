@@ -18,12 +18,17 @@ HIDDEN = ("Noord", "Zuid")  # the groups of 3 and 4: below the minimum of 5
 SHOWN = ("Avond", "Centraal")
 
 
-def make_files(folder: Path, waves: tuple[str, ...] = ("before", "during")) -> Path:
-    """Write every answer file and truth.json into `folder` (seed 7, 53 people per wave); returns `folder`."""
+def make_responses():
+    """`scripts/make_responses.py` as a module (scripts are not a package)."""
     spec = importlib.util.spec_from_file_location("make_responses", PROJECT_ROOT / "scripts" / "make_responses.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.make(folder, 7, list(waves), 53)
+    return module
+
+
+def make_files(folder: Path, waves: tuple[str, ...] = ("before", "during")) -> Path:
+    """Write every answer file and truth.json into `folder` (seed 7, 53 people per wave); returns `folder`."""
+    make_responses().make(folder, 7, list(waves), 53)
     return folder
 
 

@@ -4,7 +4,6 @@ response sheet, keep commitments with the project."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import docx
 import openpyxl
 import pytest
 from app_support import (
-    ROOT,
     app,
     button,
     capture_downloads,
@@ -22,24 +20,18 @@ from app_support import (
     texts,
     workspace,
 )
+from results_files import make_responses
 
 from toolkit.i18n import translator
 from toolkit.results.errors import DAMAGED
 from toolkit.results.ingest import load_survey
 
 
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Path, dict]:
     """Two waves of 53 people (groups Noord 3, Zuid 4, Avond 6 and Centraal 40) in every format."""
     out = tmp_path_factory.mktemp("responses")
-    truth = _load_script("make_responses").make(out, seed=11, waves=["before", "after"], size=53)
+    truth = make_responses().make(out, seed=11, waves=["before", "after"], size=53)
     return out, truth
 
 

@@ -4,7 +4,6 @@ encodings and delimiters, the import report, hostile files, our response sheet a
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import io
 import json
 import os
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from fakes import FakeRetriever
 from openpyxl import Workbook, load_workbook
+from results_files import make_responses
 
 from toolkit import drafting
 from toolkit.brief import load_brief
@@ -41,18 +41,11 @@ EXAMPLES = ROOT / "examples"
 REPORT_FIELDS = ("rows", "blank_rows", "duplicates", "out_of_range", "unreadable", "excluded")
 
 
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Path, dict]:
     """Two waves of 53 people (groups of 3, 4, 6 and 40) in every format, with truth.json."""
     out = tmp_path_factory.mktemp("responses")
-    truth = _load_script("make_responses").make(out, seed=11, waves=["before", "during"], size=53)
+    truth = make_responses().make(out, seed=11, waves=["before", "during"], size=53)
     return out, truth
 
 

@@ -19,7 +19,7 @@ from docx.shared import Emu, Pt
 
 from toolkit.cards import get_card
 from toolkit.export import REFERENCE_PATH, load_reference
-from toolkit.export.wordxml import set_language
+from toolkit.export.wordxml import fill_header_placeholders, set_language
 from toolkit.i18n import LOCALES, WORD_LANG, normalise_lang
 from toolkit.results import charts
 from toolkit.results.charts import percent, signed, wave_label
@@ -41,7 +41,7 @@ def to_docx(summary: Summary, lang: str, *, brief=None, reference: bytes | None 
     doc = _open(reference, lang)
     report = _Report(doc, summary, lang, brief)
     report.write()
-    _fill_placeholder(doc, "{title}", report.title_text)
+    fill_header_placeholders(doc, report.title_text)
     doc.core_properties.language = WORD_LANG[lang]
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -309,23 +309,6 @@ class _Report:
             self.paragraph(text["no_notes"])
         for note in self.summary.notes:
             self.paragraph(note, "List Bullet")
-
-
-def _fill_placeholder(doc: DocxDocument, placeholder: str, value: str) -> None:
-    """Replace `{title}` in headers and footers (the default reference has it in its header)."""
-    for section in doc.sections:
-        for part in (section.header, section.first_page_header, section.even_page_header,
-                     section.footer, section.first_page_footer, section.even_page_footer):
-            if part.is_linked_to_previous:
-                continue
-            for paragraph in part.paragraphs:
-                if placeholder not in paragraph.text:
-                    continue
-                full = paragraph.text.replace(placeholder, value)
-                for run in paragraph.runs[1:]:
-                    run.text = ""
-                if paragraph.runs:
-                    paragraph.runs[0].text = full
 
 
 def _repeat_header(row) -> None:
