@@ -55,3 +55,12 @@ def test_confirming_the_plan_in_the_app_and_a_later_change_marks_the_story_stale
     assert "story" in workspace().stale_kinds(pid)
     assert _("The plan changed after this draft was written: the dates and meetings it names may no longer "
              "match.") in texts(story)
+
+
+def test_the_faq_stops_asking_to_confirm_the_plan_once_it_is_confirmed():
+    brief = load_brief(EXAMPLES / "brief-sv.yaml")
+    retriever = FakeRetriever()
+    proposal = drafting.draft("faq", brief, lang="sv", retriever=retriever)
+    agreed = drafting.draft("faq", brief, lang="sv", retriever=retriever, plan_confirmed=True)
+    assert _plan_notes(proposal) and not _plan_notes(agreed)
+    assert [i.key for i in agreed.items] == [i.key for i in proposal.items]

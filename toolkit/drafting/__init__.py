@@ -88,7 +88,7 @@ def draft(kind: str, brief: Brief, *, lang: str | None = None, variant: int = 0,
 
 
 # The kinds whose composers word the plan's touchpoints with notes that ask to confirm them.
-CONFIRMABLE: tuple[str, ...] = ("story", "survey")
+CONFIRMABLE: tuple[str, ...] = ("story", "faq", "survey")
 
 
 def _with_confirmation(kind: str, context: dict, plan_confirmed: bool) -> dict:

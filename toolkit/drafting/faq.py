@@ -70,8 +70,9 @@ class FaqComposer(Composer):
     """Answers per FAQ topic; every answer names only what the brief, the plan or a cited card says."""
 
     def __init__(self, brief: Brief, lang: str, retriever: Retriever, variant: int, name: str,
-                 book: CitationBook | None = None):
+                 book: CitationBook | None = None, confirmed: bool = False):
         super().__init__(brief, lang, retriever, variant, name, book=book)
+        self.confirmed = confirmed  # the user confirmed the plan: its touchpoints are agreed, no note asks
         self.item_notes: list[Note] = []  # the FAQ's notes, keyed by item (the base's SenderNotes stays empty)
         self.touchpoints: list[str] = []
         self._item = ""  # the item being written, for the notes it leaves
@@ -96,7 +97,7 @@ class FaqComposer(Composer):
         """One sender's note for the plan touchpoints an item promises: until the plan is confirmed they are
         the plan's proposal ("This answer promises one-to-one meetings (8 February 2027). Confirm it ...")."""
         promised = self._promised.pop(key, [])
-        if not promised:
+        if not promised or self.confirmed:
             return
         what = [f"{self.block(f'touchpoint_names.{t}') or t} ({format_long_date(self.plan[t], self.lang)})"
                 for t in promised]
@@ -299,10 +300,10 @@ class FaqComposer(Composer):
         return FaqItem(key=key, question=self.item_block(key, "question"), answer=answer, citations=ids)
 
 
-def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0) -> Draft:
+def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, confirmed: bool = False) -> Draft:
     """The FAQ for a brief: an intro section and at least twelve answered questions that fit the tool (no
     checks). When the brief names no kind of tool, the kinds are inferred and a notice says so."""
-    c = FaqComposer(brief, lang, retriever, variant, "faq")
+    c = FaqComposer(brief, lang, retriever, variant, "faq", confirmed=confirmed)
     kinds, _inferred = tool_kinds(brief)
     keys = [key for key in ORDER if c.applies(key, kinds)]
     # Topics that need a particular figure pick first; the reading order is ORDER.
