@@ -104,7 +104,7 @@ def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout, con
         result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
     quoted = quoted_fields(brief, result.text)
     if quoted:
-        result.notices.append(untranslated_notice(quoted, lang))
+        result.notices.insert(0, untranslated_notice(quoted, lang))  # about the brief: before any engine notice
     return result
 
 
