@@ -207,7 +207,7 @@ def test_commitments_after_one_wave_are_asked_about_and_reported_in_the_next(lan
     item = next(q for q in during.questions if q.key == "ledger_1")
     assert item.type == "likert" and item.dimension == "follow_through" and not item.reverse
     assert item.text == {"nl": "Wat na de vorige pulsmeting is beloofd, is ook gedaan.",
-                         "sv": "Det som utlovades efter förra pulsmätningen har blivit gjort.",
+                         "sv": "Det vi lovade efter förra pulsmätningen har blivit gjort.",
                          "en": "What was promised after the last survey has been done."}[lang]
     assert all(c.split(",")[0].lower() in during.survey_intro.lower() for c in COMMITMENTS[lang])
     assert [q.key for q in during.questions].index("ledger_1") == 14  # after the rated items, before eNPS
