@@ -33,7 +33,9 @@ system-deps:
 ## make test: install dev dependencies and system packages, then run the whole suite
 test: dev system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e"
+	# the browser tests last and alone: a headless Chromium beside two busy workers times out on 2 cores
+	$(PY) -m pytest -m e2e
 
 test-fast: dev
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not integration and not e2e"

@@ -85,11 +85,11 @@ def test_follow_up_from_results_to_the_docx(server, browser, tmp_path):  # noqa:
     own.press("Tab")
     settle(page)
     page.get_by_role("button", name=_("Write draft")).click()
-    download_button = page.get_by_role("button", name=_("Download Word document"))
+    download_button = page.get_by_role("button", name=_("Ready to send"))
     download_button.wait_for(timeout=120_000)
     settle(page)
     page.screenshot(path=str(ARTIFACTS / f"results-2-followup-{lang}.png"), full_page=True)
-    followup = _download(page, _("Download Word document"), tmp_path)
+    followup = _download(page, _("Ready to send"), tmp_path)
     assert followup.name.endswith(f"-followup-{lang}.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(followup.read_bytes())).paragraphs)
     assert "Twee uur extra oefentijd per persoon in maart" in text
