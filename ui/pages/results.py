@@ -536,7 +536,7 @@ def _commitments(pid: str, wave: str, saved: ResultsVersion, summary: Summary, l
     st.session_state.setdefault(f"{base}:cannot", "\n".join(saved.cannot_do))
     if suggestions:
         st.multiselect(_("Commitments suggested for the weakest points"), suggestions, key=f"{base}:picked",
-                       on_change=_on_commitments, args=(pid, wave, base))
+                       on_change=_on_commitments, args=(pid, wave, base), placeholder=_("Pick any that fit"))
     st.text_area(_("Your own commitments, one per line (what, who, by when)"), key=f"{base}:own",
                  on_change=_on_commitments, args=(pid, wave, base), help=artefact.save_help())
     st.text_area(_("What we cannot do yet, and why (one per line)"), key=f"{base}:cannot",
