@@ -178,19 +178,12 @@ def _session(session: Session, brief: dict, rounds: int, downloads: dict[str, by
 def _record_downloads() -> tuple[dict[str, bytes], type]:
     """Keep every file the app offers for download (as the browser would receive it); returns the files and
     the storage class to put back afterwards."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from app_support import recording_storage
     from streamlit.testing.v1 import app_test
 
-    files: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            if filename and isinstance(path_or_data, bytes):
-                files[filename] = path_or_data
-            return super().load_and_get_id(path_or_data, mimetype, kind, filename)
-
+    files, recording = recording_storage()
     original = app_test.MemoryMediaFileStorage
-    app_test.MemoryMediaFileStorage = Recording
+    app_test.MemoryMediaFileStorage = recording
     return files, original
 
 

@@ -69,13 +69,12 @@ def no_exceptions(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def capture_downloads(monkeypatch) -> dict[str, bytes]:
-    """Record every file the app offers for download (file name -> bytes), as the browser would receive it.
+def recording_storage() -> tuple[dict[str, bytes], type]:
+    """An in-memory media store that also keeps every download's bytes (file name -> bytes), and that dict.
 
-    AppTest keeps download data in an in-memory media store that is dropped after each run; this wraps that
-    store so a test can read the real bytes."""
+    AppTest keeps download data in an in-memory media store that is dropped after each run; installing this
+    class in its place (`app_test.MemoryMediaFileStorage`) lets a test or benchmark read the real bytes."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.testing.v1 import app_test
 
     files: dict[str, bytes] = {}
 
@@ -85,5 +84,13 @@ def capture_downloads(monkeypatch) -> dict[str, bytes]:
                 files[filename] = path_or_data
             return super().load_and_get_id(path_or_data, mimetype, kind, filename)
 
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return files, Recording
+
+
+def capture_downloads(monkeypatch) -> dict[str, bytes]:
+    """Record every file the app offers for download (file name -> bytes), as the browser would receive it."""
+    from streamlit.testing.v1 import app_test
+
+    files, recording = recording_storage()
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", recording)
     return files
