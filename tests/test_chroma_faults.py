@@ -7,12 +7,8 @@ pages say search is unavailable instead of failing. Restarted: the next search r
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 from app_support import app, button, no_exceptions, page, seed_project, texts
-from test_chroma_server import CHROMA, free_port, wait_until_up
 from test_retrieval import write_cards
 
 from toolkit.retrieval import Retriever, SearchUnavailable
@@ -21,43 +17,6 @@ from toolkit.settings import Settings
 pytestmark = pytest.mark.integration
 
 UNAVAILABLE = "Search is unavailable: the knowledge base server cannot be reached (127.0.0.1:{port})."
-
-
-class ChromaServer:
-    """`chroma run` on one port and folder, which a test can stop and start again."""
-
-    def __init__(self, path: Path, port: int) -> None:
-        self.path, self.port = path, port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> ChromaServer:
-        self.process = subprocess.Popen(
-            [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(self.port), "--path", str(self.path)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        wait_until_up(self.port, self.process)
-        return self
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-
-@pytest.fixture
-def chroma(tmp_path, monkeypatch):
-    server = ChromaServer(tmp_path / "chroma", free_port())
-    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
-    monkeypatch.setenv("CHROMA_PORT", str(server.port))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_server_that_is_not_there_is_named_at_open(chroma):

@@ -3,7 +3,8 @@
 The Chroma collection is the single source of truth: every passage with its metadata and vector. At open,
 the passages are read back to build the lexical index (small: a few hundred passages) and to know which
 cards are indexed with which content hash, so re-indexing only embeds what changed.
-One collection per embedder, so switching embedders never mixes vectors.
+One collection per embedder, so switching embedders never mixes vectors. On a Chroma server a second, tiny
+collection counts the writes (`toolkit.store.ServerGuard`), so app processes on other machines catch up.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from toolkit.knowledge import (
 )
 from toolkit.models import Hit
 from toolkit.settings import KNOWLEDGE_DIR, Settings
-from toolkit.store import StoreGuard, forget_client, storage_errors
+from toolkit.store import LOCK_TIMEOUT, ServerGuard, StoreGuard, forget_client, storage_errors
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -303,7 +304,7 @@ class _State:
     passages: dict[str, Stored]
     lexical: LexicalIndex
     group_langs: dict[str, set[str]]
-    pending: set[str]  # source ids of documents not completely written
+    pending: dict[str, float]  # source ids of documents not completely written -> when their write began
 
     @cached_property
     def searchable(self) -> set[str]:
@@ -358,9 +359,20 @@ def _open_collection(settings: Settings, embeddings: Embeddings):
     )
 
 
+def _guard(settings: Settings, embeddings: Embeddings) -> StoreGuard:
+    """The data folder's lock and generation; on a Chroma server, the generation is kept on the server."""
+    if not settings.chroma_host:
+        return StoreGuard(settings.data_dir)
+    changes = chroma_client(settings).get_or_create_collection(
+        collection_name(embeddings) + "-changes", embedding_function=None,
+        metadata={"about": "one record per write to the passages collection"})
+    return ServerGuard(settings.data_dir, changes)
+
+
 class Retriever:
     """Search over the knowledge base and the user's documents. Safe to share between threads and to use
-    from several processes on one data folder (one writer at a time; readers notice other writers)."""
+    from several processes on one data folder (one writer at a time; readers notice other writers), or from
+    processes on several machines sharing one Chroma server (readers notice other writers; see `_recover`)."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings, collection,
                  knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
@@ -368,10 +380,10 @@ class Retriever:
         self.knowledge_dir = knowledge_dir
         self.embeddings = embeddings
         self.collection = collection
-        self.guard = StoreGuard(settings.data_dir)
+        self.guard = _guard(settings, embeddings)
         self._lock = threading.RLock()
         self._stems: dict[str, tuple[int, list[str]]] = {}  # the lexical index's stemming, kept between builds
-        self._state = _State({}, LexicalIndex({}), {}, set())
+        self._state = _State({}, LexicalIndex({}), {}, {})
         self._seen = self.guard.generation()
         if _PROCESS_GENERATION.setdefault(self._folder, self._seen) != self._seen:
             self._reconnect(self._seen)  # this process's cached client predates another process's write
@@ -403,7 +415,11 @@ class Retriever:
             batch = self.collection.get(include=["documents", "metadatas"], limit=WRITE_BATCH, offset=offset)
             for pid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"], strict=True):
                 passages[pid] = Stored(pid, text or "", dict(meta or {}))
-        pending = {p.meta.get("source_id", "") for p in passages.values() if p.meta.get("complete") is False}
+        pending: dict[str, float] = {}
+        for p in passages.values():
+            if p.meta.get("complete") is False:
+                source_id = p.meta.get("source_id", "")
+                pending[source_id] = min(pending.get(source_id, float("inf")), float(p.meta.get("written_at", 0)))
         visible = {pid: p for pid, p in passages.items() if p.meta.get("source_id", "") not in pending}
         for gone in self._stems.keys() - visible.keys():
             del self._stems[gone]
@@ -430,6 +446,8 @@ class Retriever:
             if generation != self._seen:
                 self._reconnect(generation)
                 self._reload()
+                if self.settings.chroma_host:
+                    self._tidy_uploads()
 
     def _reconnect(self, generation: str) -> None:
         """Take a fresh Chroma client when the folder changed under this process's cached one."""
@@ -460,7 +478,7 @@ class Retriever:
                 yield
             finally:
                 with suppress(KnowledgeError):  # a read-only folder: nothing was written either
-                    self._seen = _PROCESS_GENERATION[self._folder] = self.guard.bump()
+                    self._seen = _PROCESS_GENERATION[self._folder] = self.guard.bump(generation)
 
     def _write(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         size, pause = _test_pause()
@@ -509,17 +527,33 @@ class Retriever:
 
     def _recover(self) -> None:
         """Roll back documents a crash left half-written, and remove orphan upload folders. Holding the lock
-        proves no live writer is still at work on them."""
-        if not (self._state.pending or self._orphans()):
+        proves no live writer on this machine is still at work on them. On a Chroma server a writer on
+        another machine does not take our lock, so there only a write begun longer ago than any writer waits
+        for the lock counts as abandoned; a younger one stays hidden until it completes."""
+        if not (self._abandoned() or self._orphans()):
             return
         try:
             with self._writing():
-                self._roll_back(self._state.pending)
+                self._roll_back(self._abandoned())
                 self._reload()
                 for folder in self._orphans():
                     shutil.rmtree(folder, ignore_errors=True)
         except KnowledgeError:
             pass  # read-only folder: the half-written document stays hidden, the rest stays readable
+
+    def _abandoned(self) -> set[str]:
+        """The half-written documents to roll back (all of them on an on-disk store: see `_recover`)."""
+        pending = self._state.pending
+        if not self.settings.chroma_host:
+            return set(pending)
+        return {source_id for source_id, began in pending.items() if time.time() - began > LOCK_TIMEOUT}
+
+    def _tidy_uploads(self) -> None:
+        """On a Chroma server: remove this machine's copies of documents a process elsewhere removed. Only
+        when no writer here holds the lock (a writer's copy is an 'orphan' until its document is complete)."""
+        with self.guard.tidying() as free:
+            for folder in self._orphans() if free else ():
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _roll_back(self, source_ids: set[str]) -> None:
         for source_id in source_ids:
@@ -687,6 +721,9 @@ class Retriever:
                               limit=f"{self.settings.max_passages:,}")
         vectors = self._embed(chunks, progress, shown, lambda c: c.id)
         with self._writing():
+            began = time.time()  # how old a half-written document is (see `_abandoned`)
+            for chunk in chunks:
+                chunk.metadata["written_at"] = began
             try:
                 self._write(chunks, vectors)  # marked complete=False: invisible until the last step
                 stored.parent.mkdir(parents=True, exist_ok=True)
