@@ -14,44 +14,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # servers.py: how the tests start and wait for servers
+
+from servers import CHROMIUM, CHROMIUM_ARGS, free_port, stop, wait_until_ok  # noqa: E402
 
 from toolkit.i18n import translator  # noqa: E402
 from toolkit.workspace import Workspace  # noqa: E402
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def wait_for(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"no answer from {url} within {timeout} s")
+    wait_until_ok(url, proc, timeout, "streamlit")
 
 
 def settle(page) -> None:
@@ -89,7 +71,7 @@ def run(embeddings: str, lang: str, kind: str, index_first: bool = False, think_
         wait_for(f"{url}/", proc)
         result["first_page_served_s"] = round(time.monotonic() - started, 2)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(f"{url}/?lang={lang}&project={project.id}")
             page.get_by_role("heading", name=_("Rollout"), exact=True).wait_for(timeout=300_000)
@@ -106,8 +88,7 @@ def run(embeddings: str, lang: str, kind: str, index_first: bool = False, think_
                 result[name] = round(time.monotonic() - t0, 2)
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc, 20)
     return result
 
 

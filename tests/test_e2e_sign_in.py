@@ -7,15 +7,13 @@ out again.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
-from test_e2e import ARTIFACTS, ROOT, _free_port, _wait_healthy, browser, fill, settle  # noqa: F401 (browser: the fixture)
+from servers import app_env, free_port, stop, streamlit_app, wait_until_ok
+from test_e2e import ARTIFACTS, browser, fill, settle  # noqa: F401 (browser: the fixture)
 
 from toolkit.workspace import Workspace
 
@@ -25,50 +23,28 @@ ANA = {"sub": "ana", "email": "ana@example.com", "name": "Ana de Vries"}
 BOB = {"sub": "bob", "email": "bob@example.com", "name": "Bob Jansen"}
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the OIDC provider exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer in time")
-
-
 @pytest.fixture
 def provider(tmp_path):
     """The mock provider on a free port of 127.0.0.1, with Ana and Bob as predefined users (one click to sign
     in)."""
-    port = _free_port()
-    log = (tmp_path / "oidc.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port),
-         "--user-claims", json.dumps(ANA), "--user-claims", json.dumps(BOB)], stdout=log, stderr=subprocess.STDOUT)
+    port = free_port()
+    with (tmp_path / "oidc.log").open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port),
+             "--user-claims", json.dumps(ANA), "--user-claims", json.dumps(BOB)], stdout=log,
+            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{url}/.well-known/openid-configuration", proc)
+        wait_until_ok(f"{url}/.well-known/openid-configuration", proc, 60, "the OIDC provider")
         yield url
     finally:
-        _stop(proc)
-        log.close()
+        stop(proc)
 
 
 @pytest.fixture
 def signed_server(tmp_path, provider):
     """The app with sign-in configured through a secrets file of its own (never the project's)."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     secrets_file = tmp_path / "secrets.toml"
     secrets_file.write_text(
@@ -79,20 +55,9 @@ def signed_server(tmp_path, provider):
         f'client_secret = "{secrets.token_hex(16)}"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n', encoding="utf-8")
     data_dir = tmp_path / "data"
-    env = {**os.environ, "TOOLKIT_DATA_DIR": str(data_dir), "TOOLKIT_EMBEDDINGS": "hash",
-           "TOOLKIT_LLM_PROVIDER": "none"}
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(secrets_file)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(url, proc)
+    with streamlit_app(app_env(data_dir), tmp_path / "streamlit.log", "--secrets.files", str(secrets_file),
+                       port=port):
         yield url, data_dir
-    finally:
-        _stop(proc)
-        log.close()
 
 
 def sign_in(page, url: str, user: dict) -> None:
