@@ -208,3 +208,13 @@ def test_the_english_forms_and_spelling_rules_catch_what_they_are_for():
     assert not findings("Our organisation will prioritise the programme. Email the centre.", spelling, 0)
     assert not findings(without_brief("Calabrio's State of the Contact Center report", brief_for("en", "formal")),
                         spelling, 0)
+
+
+@pytest.mark.parametrize(("lang", "me"), [("nl", "mij"), ("sv", "mig"), ("en", "me")])
+def test_a_follow_up_from_the_contact_person_says_ask_me(lang, me):
+    brief = load_brief(EXAMPLES / f"brief-{lang}.yaml")
+    brief = brief.model_copy(update={"author": brief.contact_person.split(",")[0]})
+    message = drafting.draft("followup", brief, lang=lang, retriever=NoGuidance(), summary=three_waves(lang))
+    contact = next(s for s in message.sections if s.key == "contact")
+    assert re.search(rf"\b{me}\b", contact.paragraphs[0], re.IGNORECASE) and brief.author not in contact.paragraphs[0]
+    assert contact.paragraphs[-1] == brief.contact_person

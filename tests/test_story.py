@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,16 @@ def test_two_figures_from_one_report_name_the_report_once(lang):
     assert len(figures) == 2, numbers.paragraphs
     assert sum("Calabrio" in p for p in figures) == 1
     assert {c.id for c in draft.citations} >= {"calabrio-harder-conversations", "calabrio-ai-adoption"}
+
+
+@pytest.mark.parametrize(("lang", "me"), [("nl", "mij"), ("sv", "mig"), ("en", "me")])
+def test_a_writer_who_is_the_contact_says_ask_me_and_signs_with_the_role(lang, me, retriever):
+    own = brief_for(lang, sender="team_leader")
+    own = own.model_copy(update={"author": own.contact_person.split(",")[0]})
+    contact = next(s for s in story.compose(own, lang, retriever).sections if s.key == "contact")
+    assert re.search(rf"\b{me}\b", contact.paragraphs[0], re.IGNORECASE), contact.paragraphs
+    assert own.author not in contact.paragraphs[0]
+    assert contact.paragraphs[-1] == own.contact_person  # the signature says who "me" is
+    other = own.model_copy(update={"author": "Alex Morgan"})
+    contact = next(s for s in story.compose(other, lang, retriever).sections if s.key == "contact")
+    assert other.contact_person in contact.paragraphs[0] and contact.paragraphs[-1] == "Alex Morgan"

@@ -229,6 +229,23 @@ def touchpoint_slots(dates: dict[str, date], lang: str) -> dict[str, str]:
     return {key: format_long_date(day, lang) for key, day in dates.items()}
 
 
+def signs_as_contact(brief: Brief) -> bool:
+    """Whether the letter's author is also its contact person ("Sanne de Vries" and "Sanne de Vries, team
+    leader"): then the letter says "ask me", not the writer's own name in the third person."""
+    def name(text: str) -> str:
+        return re.split(r"[,(]", text, maxsplit=1)[0].strip().casefold()
+
+    return bool(brief.author) and name(brief.author) != "" and name(brief.author) == name(brief.contact_person)
+
+
+def signature(brief: Brief) -> str:
+    """The name a letter is signed with: the author, with the contact person's role when they are one person
+    (the text says "ask me", so the signature says who "me" is)."""
+    if signs_as_contact(brief) and len(brief.contact_person) > len(brief.author):
+        return brief.contact_person
+    return brief.author
+
+
 def advice_in(text: str, lang: str) -> list[str]:
     """The advice-to-the-writer patterns and adviser names (`templates/{lang}/advice_patterns.yaml`) that a staff
     text matches; [] when it tells staff only about the rollout."""
