@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from fakes import (
     OTHER,
     FakeRetriever,
+    card_hit,
     contractions,
     marks,
     register_fields,
@@ -145,3 +147,41 @@ def test_commitments_are_listed_when_the_brief_has_them(retriever):
 def test_composer_reads_cards_in_the_draft_language(retriever):
     draft = story.compose(brief_for("sv"), "sv", retriever)
     assert draft.citations and all(c.lang == "sv" for c in draft.citations)
+
+
+class _TwoFiguresOneReport:
+    """Finds two Calabrio figures, from one report, for every query."""
+
+    def __init__(self, lang: str):
+        from toolkit.cards import load_cards
+
+        ids = ("calabrio-harder-conversations", "calabrio-ai-adoption")
+        cards = {c.id: c for c in load_cards() if c.lang == lang and c.id in ids}
+        self.hits = [card_hit(cards[i], score=1.0) for i in ids]
+
+    def search(self, query, lang=None, k=5):
+        return list(self.hits)
+
+
+@pytest.mark.parametrize("lang", ["nl", "sv", "en"])
+def test_two_figures_from_one_report_name_the_report_once(lang):
+    draft = story.compose(brief_for(lang, sender="executive"), lang, _TwoFiguresOneReport(lang))  # two figures
+    numbers = next(s for s in draft.sections if s.key == "numbers")
+    figures = [p for p in numbers.paragraphs if any(ch.isdigit() for ch in p) and "Calabrio" in p or
+               p.startswith(("The same report", "Uit hetzelfde rapport", "Enligt samma rapport"))]
+    assert len(figures) == 2, numbers.paragraphs
+    assert sum("Calabrio" in p for p in figures) == 1
+    assert {c.id for c in draft.citations} >= {"calabrio-harder-conversations", "calabrio-ai-adoption"}
+
+
+@pytest.mark.parametrize(("lang", "me"), [("nl", "mij"), ("sv", "mig"), ("en", "me")])
+def test_a_writer_who_is_the_contact_says_ask_me_and_signs_with_the_role(lang, me, retriever):
+    own = brief_for(lang, sender="team_leader")
+    own = own.model_copy(update={"author": own.contact_person.split(",")[0]})
+    contact = next(s for s in story.compose(own, lang, retriever).sections if s.key == "contact")
+    assert re.search(rf"\b{me}\b", contact.paragraphs[0], re.IGNORECASE), contact.paragraphs
+    assert own.author not in contact.paragraphs[0]
+    assert contact.paragraphs[-1] == own.contact_person  # the signature says who "me" is
+    other = own.model_copy(update={"author": "Alex Morgan"})
+    contact = next(s for s in story.compose(other, lang, retriever).sections if s.key == "contact")
+    assert other.contact_person in contact.paragraphs[0] and contact.paragraphs[-1] == "Alex Morgan"

@@ -229,6 +229,23 @@ def touchpoint_slots(dates: dict[str, date], lang: str) -> dict[str, str]:
     return {key: format_long_date(day, lang) for key, day in dates.items()}
 
 
+def signs_as_contact(brief: Brief) -> bool:
+    """Whether the letter's author is also its contact person ("Sanne de Vries" and "Sanne de Vries, team
+    leader"): then the letter says "ask me", not the writer's own name in the third person."""
+    def name(text: str) -> str:
+        return re.split(r"[,(]", text, maxsplit=1)[0].strip().casefold()
+
+    return bool(brief.author) and name(brief.author) != "" and name(brief.author) == name(brief.contact_person)
+
+
+def signature(brief: Brief) -> str:
+    """The name a letter is signed with: the author, with the contact person's role when they are one person
+    (the text says "ask me", so the signature says who "me" is)."""
+    if signs_as_contact(brief) and len(brief.contact_person) > len(brief.author):
+        return brief.contact_person
+    return brief.author
+
+
 def advice_in(text: str, lang: str) -> list[str]:
     """The advice-to-the-writer patterns and adviser names (`templates/{lang}/advice_patterns.yaml`) that a staff
     text matches; [] when it tells staff only about the rollout."""
@@ -353,10 +370,12 @@ class Composer(Blocks):
 
         `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs).
         `marked=False` is for staff text: no [n] mark (the claim names its source in words; the template's
-        `claims.<card id>` may word it for staff), the card stays among the draft's citations."""
+        `claims.<card id>` may word it for staff), the card stays among the draft's citations. A figure from the
+        same source as the one before it takes the template's `claims_same_source.<card id>` ("The same report
+        finds ..."), so a text does not name one report twice in a row."""
         wanted = set(self.block(only) or []) if only else set()
         avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
-        sentences, ids = [], []
+        sentences, ids, previous = [], [], None
         for hit in self.search(query, k=20):
             if len(sentences) >= limit:
                 break
@@ -364,7 +383,9 @@ class Composer(Blocks):
                 continue
             if hit.kind == "fact" and hit.claim and _DIGIT.search(hit.claim) and hit.card_id not in self.used:
                 mark = self.book.cite(hit)
-                claim = self.say(f"claims.{hit.card_id}") or hit.claim
+                again = not marked and previous == hit.source and self.say(f"claims_same_source.{hit.card_id}")
+                claim = again or self.say(f"claims.{hit.card_id}") or hit.claim
+                previous = hit.source
                 sentences.append(with_mark(sentence(claim), mark) if marked else sentence(claim))
                 self.used.add(hit.card_id)
                 ids.append(hit.card_id)

@@ -124,8 +124,12 @@ class FaqComposer(Composer):
         return [], []
 
     def cited_facts(self, key: str, limit: int = 1) -> tuple[list[str], list[str]]:
-        """Research figures for a topic, attributed in words (no [n] mark); the card is cited in the book."""
-        wanted = set(self.block(f"items.{key}.facts") or [])
+        """Research figures for a topic, attributed in words (no [n] mark); the card is cited in the book.
+        An item without `facts` takes any figure on its topic; `facts: []` takes none."""
+        listed = self.block(f"items.{key}.facts")
+        if listed == []:  # an explicit empty list: this answer states no outside figure
+            return [], []
+        wanted = set(listed or [])
         avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
         sentences, ids = [], []
         for hit in self.search(self.topic_query(key), k=20):

@@ -21,7 +21,16 @@ from collections.abc import Sequence
 
 from toolkit.brief import Brief
 from toolkit.drafting import plan
-from toolkit.drafting.compose import Blocks, Retriever, bare, draft_shell, lc_first, sentence
+from toolkit.drafting.compose import (
+    Blocks,
+    Retriever,
+    bare,
+    draft_shell,
+    lc_first,
+    sentence,
+    signature,
+    signs_as_contact,
+)
 from toolkit.drafting.survey import dimension_label
 from toolkit.i18n import format_long_date, format_number
 from toolkit.models import Chart, Draft, Note, Section
@@ -220,9 +229,9 @@ class _Followup(Blocks):
                        paragraphs=[self.say("next_wave.date", date=date)])
 
     def contact(self) -> Section:
-        paragraphs = [self.say("contact.ask")]
+        paragraphs = [self.say("contact.ask_me" if signs_as_contact(self.brief) else "contact.ask")]
         if self.brief.author:
-            paragraphs += [self.say("contact.regards"), self.brief.author]
+            paragraphs += [self.say("contact.regards"), signature(self.brief)]
         return Section(key="contact", heading=self.say("contact.heading"), paragraphs=paragraphs)
 
     # --- for the sender -----------------------------------------------------------------------------------------

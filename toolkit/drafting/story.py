@@ -15,7 +15,7 @@ from __future__ import annotations
 from toolkit.brief import Brief
 from toolkit.citations import normalise_citations
 from toolkit.drafting import plan
-from toolkit.drafting.compose import Composer, Retriever, sentence
+from toolkit.drafting.compose import Composer, Retriever, sentence, signature, signs_as_contact
 from toolkit.models import Draft, Section
 
 # The sender shifts the emphasis (Prosci): leaders explain the business reason first, direct managers the
@@ -132,10 +132,11 @@ def _follow_up(c: Composer) -> Section:
 
 
 def _contact(c: Composer) -> Section:
-    paragraphs = [c.say("contact.ask"), c.say("contact.close")]
+    ask = "contact.ask_me" if signs_as_contact(c.brief) else "contact.ask"
+    paragraphs = [c.say(ask), c.say("contact.close")]
     if c.brief.author:
         paragraphs.append(c.say("contact.regards"))
-        paragraphs.append(c.brief.author)
+        paragraphs.append(signature(c.brief))
     return Section(key="contact", heading=c.say("contact.heading"), paragraphs=[p for p in paragraphs if p])
 
 

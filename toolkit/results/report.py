@@ -254,8 +254,9 @@ class _Report:
             self.paragraph(text["method"].format(method=method), italic=True)
         if self.summary.flagged_items:
             items = {s.key: s.label or s.key for w in self.summary.waves for s in w.items}
-            names = ", ".join(items.get(k, k) for k in self.summary.flagged_items)
-            self.paragraph(text["flagged"].format(items=names))
+            self.paragraph(text["flagged"])  # a list: the statements are sentences, with their own full stops
+            for key in self.summary.flagged_items:
+                self.paragraph(items.get(key, key), "List Bullet")
 
     def barrier(self) -> None:
         text = self.text["barrier"]
