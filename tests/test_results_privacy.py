@@ -7,9 +7,11 @@ import json
 import re
 
 import pytest
-from results_support import DIMENSIONS, people, survey, wave
+from results_support import DIMENSIONS, answer_csv, people, survey, wave
 
 from toolkit.results import privacy
+from toolkit.results.groups import group_key
+from toolkit.results.ingest import read_responses
 from toolkit.results.summary import summarise
 from toolkit.settings import Settings
 
@@ -245,3 +247,83 @@ def test_the_glint_rule_alone_would_leak_two_tiny_groups_together(monkeypatch):
     monkeypatch.setattr(privacy, "visible_groups", glint_only)
     leaks = attack(summary_of(teams(small=2, tiny=2, mid=6, big=40)), 2, 0.0)
     assert ("headcount", (4,)) in leaks  # the two tiny groups together: 4 people, figures and all
+
+
+# --- across waves, with the group column renamed ----------------------------------------------------------------
+
+def renamed_waves(sizes: dict[str, dict[str, int]]):
+    """Waves read from real files whose group column is called Arbetslag, Team and Afdeling and whose groups are
+    typed as they are, in lower case with a space, and in capitals. Each group answers the same in every wave
+    (the worst case: an attacker may take a group's figures from one wave for another)."""
+    headers = {"before": ("Arbetslag", str), "during": ("Team", lambda g: f"{g.lower()} "),
+               "after": ("Afdeling", str.upper)}
+    answers = {"small": (1, 0), "mid": (2, 3), "big": (4, 9)}
+    waves = {}
+    for name_of_wave, groups in sizes.items():
+        header, spell = headers[name_of_wave]
+        people = [(spell(name.title()), *answers[name]) for name, n in groups.items() for _ in range(n)]
+        waves[name_of_wave] = read_responses(f"{name_of_wave}.csv", answer_csv(header, people), survey(),
+                                             name_of_wave)
+    return waves
+
+
+def across_waves(data: dict) -> list[tuple[str, str, tuple]]:
+    """What an attacker works out from the differences between waves: per wave and measure, the whole minus the
+    groups shown in it, minus the figures another wave showed for groups this wave hides (matched by name, as a
+    person would match "Mid" and "mid ")."""
+    found = []
+    for w in data["waves"]:
+        hidden = [g["name"] for g in w["groups"] if not g["shown"]]
+        elsewhere = {group_key(g["name"]): g for v in data["waves"] if v is not w for g in v["groups"] if g["shown"]}
+        borrowed = [elsewhere[group_key(name)] for name in hidden if group_key(name) in elsewhere]
+        for measure in [d["key"] for d in w["dimensions"]] + (["enps"] if w["enps"] else []):
+            rest = _figures(w, measure)
+            for g in w["groups"]:
+                if g["shown"] and (f := _figures(g, measure)):
+                    rest = tuple(t - f[i] for i, t in enumerate(rest))
+            for r in range(len(borrowed) + 1):
+                for subset in itertools.combinations(borrowed, r):
+                    parts = [f for g in subset if (f := _figures(g, measure))]
+                    found.append((w["wave"], measure, tuple(t - sum(p[i] for p in parts)
+                                                            for i, t in enumerate(rest))))
+    return found
+
+
+def cross_wave_leaks(summary) -> list:
+    return [(wave, measure, figures) for wave, measure, figures in across_waves(summary.to_json_dict())
+            if 0 < round(figures[0]) < summary.min_group]
+
+
+SHRINKING = {"before": dict(small=6, mid=7, big=40), "during": dict(small=3, mid=7, big=40),
+             "after": dict(small=3, mid=7, big=40)}
+
+
+def test_a_group_hidden_in_one_wave_cannot_be_recovered_from_another_when_the_column_is_renamed():
+    summary = summarise(renamed_waves(SHRINKING), survey())
+    for read in summary.waves:  # one name per group in every wave, however the file typed it
+        assert [(g.name, g.shown) for g in read.groups] == [("Big", True), ("Mid", False), ("Small", False)]
+    assert attack(summary, 3, 0.0) == [] and cross_wave_leaks(summary) == []
+    text = json.dumps(summary.to_json_dict())
+    assert '"n": 6' not in text and '"n": 7' not in text  # the sizes of Small and Mid in any wave
+
+
+def test_the_cross_wave_attack_finds_the_group_when_spellings_are_not_unified(monkeypatch):
+    from toolkit.results import summary as summary_module
+
+    monkeypatch.setattr(summary_module, "unify_groups", dict)
+    leaks = cross_wave_leaks(summarise(renamed_waves(SHRINKING), survey()))
+    assert ("during", "purpose", (3, 0.0, 3.0)) in [(w, m, tuple(round(x, 1) for x in f)) for w, m, f in leaks]
+
+
+def test_the_cross_wave_attack_finds_the_group_without_hiding_it_in_every_wave(monkeypatch):
+    monkeypatch.setattr(privacy, "hidden_in_any", lambda plans: frozenset())
+    leaks = cross_wave_leaks(summarise(renamed_waves(SHRINKING), survey()))
+    assert ("during", "purpose", (3, 0.0, 3.0)) in [(w, m, tuple(round(x, 1) for x in f)) for w, m, f in leaks]
+
+
+def test_a_group_of_three_in_every_wave_stays_one_hidden_group():
+    steady = {name: dict(small=3, mid=7, big=40) for name in ("before", "during", "after")}
+    summary = summarise(renamed_waves(steady), survey())
+    for read in summary.waves:
+        assert [(g.name, g.n) for g in read.groups] == [("Big", 40), ("Mid", None), ("Small", None)]
+    assert attack(summary, 3, 0.0) == [] and cross_wave_leaks(summary) == []

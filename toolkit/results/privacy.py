@@ -11,12 +11,15 @@ The rules (a hard rule everywhere: tables, charts, report, drafts and command li
   people; the smallest shown group is hidden until that holds (two hidden groups of 2 would otherwise add up to
   4 people whose figures anyone can work out). The same rule runs per dimension and for the eNPS, on the people
   who answered it, so a group whose members skipped a dimension cannot be worked out either.
+- Across waves: a group hidden in one wave is hidden in every wave (`hidden_in_any`). Otherwise a group shown
+  in one wave and hidden beside a small group in the next would give that small group away: the whole minus the
+  shown groups, minus the first wave's figures of the other group.
 - Open answers are summarised only when at least `min_comments` people (default 10) wrote one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,8 +76,9 @@ class WavePlan:
 
 
 def plan_wave(answers: Answers, commenters: int, *, min_group: int = MIN_GROUP,
-              min_comments: int = MIN_COMMENTS) -> WavePlan:
-    """Decide what a wave may show, from its answers and the number of people who wrote a comment."""
+              min_comments: int = MIN_COMMENTS, hidden: frozenset[str] = frozenset()) -> WavePlan:
+    """Decide what a wave may show, from its answers and the number of people who wrote a comment. The groups
+    in `hidden` are not shown whatever their size (hidden in another wave); they count only in the whole."""
     responses = int(answers.likert.shape[0])
     names = tuple(sorted({g for g in answers.groups if g is not None}))
     if responses < min_group:
@@ -85,7 +89,7 @@ def plan_wave(answers: Answers, commenters: int, *, min_group: int = MIN_GROUP,
     item_counts = np.count_nonzero(~np.isnan(answers.likert), axis=0)
     items = frozenset(q.key for q, n in zip(answers.items, item_counts, strict=True) if n >= min_group)
     answers = answers.keep(items)
-    sizes = {name: int(np.count_nonzero(answers.groups == name)) for name in names}
+    sizes = {name: int(np.count_nonzero(answers.groups == name)) for name in names if name not in hidden}
     shown = visible_groups(sizes, responses - sum(sizes.values()), min_group)
     keys = [*answers.dimensions(), "enps"]
     measures = {key: _visible_for(answers, key, shown, min_group) for key in keys}
@@ -101,3 +105,9 @@ def _visible_for(answers: Answers, key: str, shown: frozenset[str], minimum: int
     counts = {name: int(np.count_nonzero(answered & (answers.groups == name))) for name in shown}
     rest = int(np.count_nonzero(answered)) - sum(counts.values())
     return visible_groups(counts, rest, minimum)
+
+
+def hidden_in_any(plans: Iterable[WavePlan]) -> frozenset[str]:
+    """The groups hidden in at least one wave that shows groups (a wave below the minimum hides everything, which
+    says nothing about a group)."""
+    return frozenset(name for plan in plans if plan.scored for name in plan.groups if name not in plan.shown)

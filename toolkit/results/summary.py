@@ -1,6 +1,7 @@
 """The whole read of one or more survey waves: `summarise(waves, survey, ...) -> Summary`.
 
-The order matters for confidentiality: `privacy.plan_wave` decides what each wave may show, and only then are
+The order matters for confidentiality: every spelling of a group gets one name first (`groups.unify_groups`),
+then `privacy.plan_wave` decides what each wave may show, and only then are
 scores computed, from the answers it lets through. A figure that may not be shown never enters a `Summary`, so
 nothing downstream (tables, charts, the report, the follow-up draft) can show it by mistake. The notes say what
 was hidden and why, in the summary's language, never how many people it concerned.
@@ -16,6 +17,7 @@ from toolkit.drafting.survey import detectable_change_note, dimension_label
 from toolkit.models import Draft, SurveyQuestion
 from toolkit.results import privacy, scoring
 from toolkit.results.barrier import barrier_point, card_for
+from toolkit.results.groups import unify_groups
 from toolkit.results.model import WAVES, Change, GroupInfo, Responses, Score, Summary, Theme, WaveSummary
 from toolkit.results.privacy import WavePlan
 from toolkit.results.scoring import Answers
@@ -38,10 +40,15 @@ def summarise(waves: Mapping[str, Responses], survey: Draft, *, lang: str = "en"
     unknown = [w for w in waves if w not in WAVES]
     if unknown:
         raise ValueError(f"unknown wave {unknown[0]!r}; choose from {', '.join(WAVES)}")
+    waves = unify_groups(waves)  # "Team A" and "team a " are one group, in every wave, before anything is counted
     read = _Reader(survey.questions, lang, min_group, min_comments, team_size,
                    themes if themes is not None else _default_theme_finder(), list(names))
     order = [w for w in WAVES if w in waves]
     plans = {w: read.plan(waves[w]) for w in order}
+    hidden: frozenset[str] = frozenset()
+    while not privacy.hidden_in_any(plans.values()) <= hidden:  # hiding a group may hide another: repeat
+        hidden |= privacy.hidden_in_any(plans.values())
+        plans = {w: read.plan(waves[w], hidden) for w in order}
     summary = Summary(lang=lang, min_group=min_group, min_comments=min_comments,
                       waves=[read.wave(w, waves[w], plans[w]) for w in order])
     for wave in order:
@@ -81,10 +88,10 @@ class _Reader:
     themes: ThemeFinder | None
     names: list[str]
 
-    def plan(self, responses: Responses) -> WavePlan:
+    def plan(self, responses: Responses, hidden: frozenset[str] = frozenset()) -> WavePlan:
         answers = Answers.from_responses(responses, self.questions)
         return privacy.plan_wave(answers, len(self._commenters(responses)), min_group=self.min_group,
-                                 min_comments=self.min_comments)
+                                 min_comments=self.min_comments, hidden=hidden)
 
     def wave(self, wave: str, responses: Responses, plan: WavePlan) -> WaveSummary:
         summary = WaveSummary(wave=wave, responses=plan.responses, report=responses.report,

@@ -89,18 +89,34 @@ def _import(pid: str, wave: str, name: str, data: bytes, survey: Draft, previous
     items = {q.key for q in survey.questions}
     overrides = [m for m in previous.mapping if m.method != "group" and (m.item is None or m.item in items)] \
         if previous else None
-    group = None
-    if previous and previous.group_column:
-        try:
-            table = read_table(name, data)
-            group = previous.group_column if table.column(previous.group_column) is not None else None
-        except Exception:  # read_responses below reports what is wrong with the file
-            group = None
-    responses, error = _read(name, data, survey, wave, overrides, group)
+    responses, error = _read(name, data, survey, wave, overrides, _group_column(pid, wave, name, data, previous))
     if responses is None:
         return error
     _save(pid, wave, name, data, responses, **_keep(previous, min_group))
     return ""
+
+
+def group_column(columns: list[str], chosen: list[str]) -> str | None:
+    """The group column for a new file: the first column chosen before (this wave's, then the other waves')
+    that the file has, matched as the importer matches names; None lets the importer recognise it itself."""
+    from toolkit.results.ingest.table import norm
+
+    present = {norm(c): c for c in columns}
+    return next((present[norm(c)] for c in chosen if c and norm(c) in present), None)
+
+
+def _group_column(pid: str, wave: str, name: str, data: bytes, previous: ResultsVersion | None) -> str | None:
+    """A group column chosen for this wave or another one is kept when the new file has it; a file whose column
+    is named otherwise ("Team" after "Arbetslag") gets the one recognised from its own header."""
+    others = [r.group_column for w, r in state.workspace().latest_results(pid).items() if w != wave]
+    chosen = [previous.group_column if previous else None, *others]
+    if not any(chosen):
+        return None
+    try:
+        table = read_table(name, data)
+    except Exception:  # read_responses reports what is wrong with the file
+        return None
+    return group_column([c.name for c in table.columns], [c for c in chosen if c])
 
 
 def _reread(pid: str, wave: str, saved: ResultsVersion, survey: Draft, mapping: list[ColumnMapping],
