@@ -327,3 +327,15 @@ def test_a_group_of_three_in_every_wave_stays_one_hidden_group():
     for read in summary.waves:
         assert [(g.name, g.n) for g in read.groups] == [("Big", 40), ("Mid", None), ("Small", None)]
     assert attack(summary, 3, 0.0) == [] and cross_wave_leaks(summary) == []
+
+
+def test_a_quote_that_names_a_hidden_group_is_counted_but_not_quoted():
+    from toolkit.results.themes import find_themes
+
+    crowd = (people(3, group="Nattpasset", comment="Vi på nattpasset får aldrig gå på utbildningen.")
+             + people(7, group="Malmö", comment="Utbildningen var för kort, jag behöver mer tid att öva.", start=3)
+             + people(40, group="Göteborg", comment="Jag vill ha mer utbildning innan vi börjar.", start=10))
+    summary = summarise({"during": wave("during", crowd)}, survey(lang="sv"), lang="sv", themes=find_themes)
+    quotes = [q for t in summary.waves[0].themes for q in t.quotes]
+    assert sum(t.count for t in summary.waves[0].themes) == 50 and quotes
+    assert all("nattpasset" not in q.casefold() and "malmö" not in q.casefold() for q in quotes), quotes

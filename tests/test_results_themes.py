@@ -136,3 +136,16 @@ def test_many_comments_stay_in_proportion():
     comments = (TRAINING * 50) + (JOBS * 30) + ["The car park is full at eight.", "Car park full again at eight."] * 40
     found = themes(comments, "en")
     assert [t.count for t in found] == [300, 90, 80]
+
+
+def test_a_colleagues_full_name_or_a_first_name_beside_a_masked_surname_is_never_quoted():
+    named = ["Anna Lindqvist sa att vi skulle få mer tid att öva på utbildningen.",
+             "Jeroen de Vries zei dat we meer oefentijd krijgen voor de training."]
+    found = themes(named + TRAINING, "sv", names=["Johan Lindqvist"], allow=["Trygghem Försäkring", "Ella"])
+    quotes = [q for t in found for q in t.quotes]
+    assert quotes and sum(t.count for t in found) >= len(TRAINING)
+    for word in ("Anna", "Lindqvist", "Jeroen", "Vries"):
+        assert all(word not in q for q in quotes), quotes
+    assert any("Ella" in q for q in [q for t in themes(["Trygghem Försäkring har valt Ella, jag vill öva mer.",
+                                                          *TRAINING], "sv", allow=["Trygghem Försäkring", "Ella"])
+                                     for q in t.quotes])  # the organisation and the tool are no one

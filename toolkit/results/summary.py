@@ -10,6 +10,7 @@ was hidden and why, in the summary's language, never how many people it concerne
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -103,7 +104,7 @@ class _Reader:
         summary.items = scoring.item_scores(answers, responses.item_texts)
         summary.enps = scoring.enps(answers) if "enps" in plan.wave_measures else None
         summary.groups = [self._group(name, plan) for name in plan.groups]
-        summary.themes = self._themes(responses) if plan.comments else []
+        summary.themes = self._themes(responses, plan) if plan.comments else []
         summary.barrier = barrier_point(summary.dimensions)
         return summary
 
@@ -120,11 +121,17 @@ class _Reader:
                          dimensions=self._dimensions(answers, visible),
                          enps=scoring.enps(answers) if "enps" in visible else None)
 
-    def _themes(self, responses: Responses) -> list[Theme]:
+    def _themes(self, responses: Responses, plan: WavePlan) -> list[Theme]:
         if self.themes is None:
             return []
         comments = [text for texts in self._commenters(responses) for text in texts]
-        return list(self.themes(comments, self.lang, names=self.names))
+        themes = list(self.themes(comments, self.lang, names=self.names))
+        # A quote that names a hidden group ("we on the night shift never get training") shows what that group
+        # thinks: it stays counted in its theme, but is not quoted.
+        hidden = [name for name in plan.groups if name not in plan.shown]
+        for theme in themes:
+            theme.quotes = [quote for quote in theme.quotes if not _names_group(quote, hidden)]
+        return themes
 
     def _commenters(self, responses: Responses) -> list[list[str]]:
         """Per person who wrote anything in an open question, what they wrote."""
@@ -210,6 +217,18 @@ class _Reader:
 
     def _nps_keys(self) -> frozenset[str]:
         return frozenset(q.key for q in self.questions if q.type == "nps")
+
+
+def _names_group(text: str, groups: Sequence[str]) -> bool:
+    """Whether a text names one of `groups`: the whole name, or a word of it that is no common word ("Noord" in
+    "Team Noord"), in any case."""
+    common = {w.casefold() for lang in ("en", "nl", "sv") for w in wording(lang)["group_columns"]}
+    words = set(re.findall(r"\w+", text.casefold()))
+    for name in groups:
+        parts = [p for p in re.findall(r"\w+", name.casefold()) if p not in common and len(p) >= 3]
+        if " ".join(name.casefold().split()) in " ".join(text.casefold().split()) or words & set(parts):
+            return True
+    return False
 
 
 def _change(key: str, w1: str, w2: str, v1: float, v2: float, p_value: float, method: str) -> Change:

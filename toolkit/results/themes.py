@@ -26,7 +26,7 @@ from langchain_core.embeddings import Embeddings
 
 from toolkit.i18n import normalise_lang
 from toolkit.models import LANGS
-from toolkit.results.masking import all_placeholders, has_identifiers, mask
+from toolkit.results.masking import PARTICLES, all_placeholders, has_identifiers, mask, person_names, placeholders
 from toolkit.results.model import Theme
 from toolkit.templates import load_template
 
@@ -338,7 +338,8 @@ def _quotes(ordered: list[_Comment], lang: str, names: Sequence[str], allow: Seq
     quotes: list[str] = []
     for comment in ordered:
         masked = _shorten(mask(comment.text, names, lang=lang))
-        if has_identifiers(masked) or _unknown_proper_noun(masked, allow) or masked in quotes:
+        if has_identifiers(masked) or _unknown_proper_noun(masked, allow) or _names_someone(masked, allow) \
+                or masked in quotes:
             continue
         quotes.append(masked)
         if len(quotes) == MAX_QUOTES:
@@ -351,6 +352,20 @@ def _shorten(text: str) -> str:
         return text
     cut = text[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0].rstrip(",;:-")
     return cut + " …"
+
+
+def _names_someone(text: str, allow: Sequence[str]) -> bool:
+    """A first name and a surname ("Anna Lindqvist"), known words or not, or a capitalised word beside a masked
+    name ("Anna [name]": the surname was the contact person's, the first name is someone else's). The
+    organisation and the tool (`allow`) are no one."""
+    allowed = {w.lower() for phrase in allow for w in _WORD.findall(phrase)}
+    for run in person_names(text):
+        if len([w for w in run.split() if w.lower() not in allowed | PARTICLES]) >= 2:
+            return True
+    marks = "|".join(re.escape(placeholders(lang)["name"]) for lang in LANGS)
+    word = r"([^\W\d_][\w'’-]*)"
+    beside = re.findall(rf"{word}\s+(?:{marks})", text) + re.findall(rf"(?:{marks})\s+{word}", text)
+    return any(w[:1].isupper() and w.lower() not in allowed for w in beside)
 
 
 def _unknown_proper_noun(text: str, allow: Sequence[str]) -> bool:
