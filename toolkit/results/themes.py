@@ -26,7 +26,14 @@ from langchain_core.embeddings import Embeddings
 
 from toolkit.i18n import normalise_lang
 from toolkit.models import LANGS
-from toolkit.results.masking import PARTICLES, all_placeholders, has_identifiers, mask, person_names, placeholders
+from toolkit.results.masking import (
+    PARTICLES,
+    all_placeholders,
+    has_identifiers,
+    mask,
+    person_names,
+    placeholders,
+)
 from toolkit.results.model import Theme
 from toolkit.templates import load_template
 
