@@ -24,6 +24,7 @@ from toolkit.i18n import LOCALES, WORD_LANG, normalise_lang
 from toolkit.results import charts
 from toolkit.results.charts import percent, signed, wave_label
 from toolkit.results.model import Score, Summary, WaveSummary
+from toolkit.results.summary import detectable_note
 from toolkit.templates import load_template
 from toolkit.text import clean_text
 
@@ -246,16 +247,28 @@ class _Report:
         if not self.summary.changes:
             self.paragraph(text["none"])
             return
-        self.paragraph(text["intro"])
-        rows = [[self.labels.get(c.dimension, c.dimension), self.wave(c.from_), self.wave(c.to),
-                 signed(c.delta), text["verdicts"].get(c.verdict, c.verdict)] for c in self.summary.changes]
+        self.paragraph(" ".join([text["intro"], self._detectable()]).strip())
+        rows = [[self.labels.get(c.dimension, c.dimension), self._value(c.from_, c.from_value, c.dimension),
+                 self._value(c.to, c.to_value, c.dimension), signed(c.delta),
+                 text["verdicts"].get(c.verdict, c.verdict)] for c in self.summary.changes]
         self.table(list(text["columns"]), rows)
         for method in dict.fromkeys(c.method for c in self.summary.changes):
             self.paragraph(text["method"].format(method=method), italic=True)
         if self.summary.flagged_items:
             items = {s.key: s.label or s.key for w in self.summary.waves for s in w.items}
-            names = ", ".join(items.get(k, k) for k in self.summary.flagged_items)
+            quote = self.text["themes"]["quote"]
+            names = "; ".join(quote.format(quote=items.get(k, k).strip().rstrip(".")) for k in self.summary.flagged_items)
             self.paragraph(text["flagged"].format(items=names))
+
+    def _value(self, wave: str, value: float | None, key: str) -> str:
+        """A wave and the figure compared in it: "Before (42%)", or the wave alone when the figure is unknown."""
+        if value is None:
+            return self.wave(wave)
+        shown = signed(value) if key == "enps" else self.pct(value)
+        return self.text["changes"]["value"].format(wave=self.wave(wave), value=shown)
+
+    def _detectable(self) -> str:
+        return detectable_note(self.summary, self.lang)
 
     def barrier(self) -> None:
         text = self.text["barrier"]

@@ -70,6 +70,22 @@ def detectable_change_sentence(team_size: int, lang: str) -> str:
     return detectable_change_note(team_size, lang)  # the survey's sender's note states the same
 
 
+def detectable_note(summary: Summary, lang: str) -> str:
+    """How large a change the waves compared can show ("With about 60 people answering each wave, only a
+    difference of about 25 percentage points or more shows reliably"), from the smallest of them; "" without
+    changes. Said beside the changes, so that "+16, could be chance" reads as what it is."""
+    from babel.numbers import format_decimal
+
+    from toolkit.i18n import LOCALES
+
+    compared = {c.from_ for c in summary.changes} | {c.to for c in summary.changes}
+    sizes = [w.responses for w in summary.waves if w.wave in compared and w.responses]
+    if not sizes:
+        return ""
+    points = format_decimal(round(scoring.detectable_change(min(sizes))), locale=LOCALES[lang])
+    return wording(lang)["report"]["changes"]["detectable"].format(n=min(sizes), points=points)
+
+
 def _default_theme_finder() -> ThemeFinder | None:
     try:  # another room of the package, optional: without it a summary has no themes
         return importlib.import_module("toolkit.results.themes").find_themes
@@ -206,13 +222,15 @@ class _Reader:
     def _note_flagged(self, summary: Summary, key: str, flagged: frozenset[str], compared: bool,
                       w1: str, w2: str) -> None:
         """One note per dimension with reworded questions: which, and whether the dimension is still compared."""
-        items = [q.key for q in self.questions if q.dimension == key and q.key in flagged]
+        items = [q for q in self.questions if q.dimension == key and q.key in flagged]
         if not items:
             return
         words = wording(self.lang)
         forms = words["notes"]["wording_changed" if compared else "wording_changed_alone"]
+        # The question as people read it, not its key: "purpose_1" means nothing to the reader of the report.
+        quoted = ", ".join(words["report"]["themes"]["quote"].format(quote=q.text.strip().rstrip(".")) for q in items)
         summary.notes.append(forms["one" if len(items) == 1 else "other"].format(
-            items=", ".join(items), first=words["rounds"][w1], second=words["rounds"][w2],
+            items=quoted, first=words["rounds"][w1], second=words["rounds"][w2],
             dimension=self._label(key)))
 
     def _nps_keys(self) -> frozenset[str]:

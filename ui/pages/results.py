@@ -23,7 +23,7 @@ from toolkit.results import charts, masking
 from toolkit.results.errors import ResultsError
 from toolkit.results.ingest import read_responses, read_table, response_sheet
 from toolkit.results.model import WAVES, ColumnMapping, Summary, WaveSummary
-from toolkit.results.summary import summarise, wording
+from toolkit.results.summary import detectable_note, summarise, wording
 from toolkit.workspace import ResultsVersion
 from ui import artefact, resources, state
 from ui.widgets import guarded, number, redact, require_project, run_page
@@ -355,21 +355,38 @@ def _size(chart) -> tuple[int, int]:
 
 
 def _changes(summary: Summary, lang: str) -> None:
-    """Each change between waves with its verdict and the test that decided it (never a change chance explains)."""
+    """Each change between waves with the two figures compared and its verdict; the test that decided it and how
+    large a change this many people can show are said once, below (never a change chance explains)."""
     if not summary.changes:
         return
     words = wording(lang)
-    text = words["text"]
+    text, report = words["text"], words["report"]["changes"]
     labels = {d.key: d.label for w in summary.waves for d in w.dimensions}
     lines = []
     for change in summary.changes:
-        unit = text["units"]["enps" if change.dimension == "enps" else "percent"]
-        delta = ("+" if change.delta > 0 else "") + number(round(change.delta))
-        lines.append("- " + text["change"].format(
-            dimension="eNPS" if change.dimension == "enps" else labels.get(change.dimension, change.dimension),
-            first=words["waves"][change.from_], second=words["waves"][change.to], delta=delta, unit=unit,
-            verdict=words["verdicts"][change.verdict], method=change.method))
+        enps = change.dimension == "enps"
+        lines.append("- " + text["change_values"].format(
+            dimension="eNPS" if enps else labels.get(change.dimension, change.dimension),
+            first=words["waves"][change.from_], second=words["waves"][change.to],
+            from_value=_figure(change.from_value, enps, text), to_value=_figure(change.to_value, enps, text),
+            delta=signed_number(change.delta), unit=text["units"]["enps" if enps else "percent"],
+            verdict=report["verdicts"].get(change.verdict, change.verdict)).replace("  ", " "))
     st.markdown(f"**{text['changes']}**\n\n" + "\n".join(lines))
+    methods = [report["method"].format(method=m) for m in dict.fromkeys(c.method for c in summary.changes)]
+    st.caption(" ".join([detectable_note(summary, lang), *methods]).strip())
+
+
+def _figure(value: float | None, enps: bool, text: dict) -> str:
+    """A compared figure: an eNPS with its sign, a share as "62 %"; nothing when the summary does not hold it."""
+    if value is None:
+        return ""
+    return signed_number(value) if enps else text["percent"].format(value=number(round(value)))
+
+
+def signed_number(value: float) -> str:
+    """A rounded change or eNPS with its sign, as the reader's locale writes the number ("+12", "-6")."""
+    rounded = round(value)
+    return ("+" if rounded > 0 else "") + number(rounded)
 
 
 def _wave_tables(wave: WaveSummary, lang: str) -> None:
