@@ -22,7 +22,8 @@ NEXT_SMALLEST = {"sv": "Kundservice Malmö", "nl": "Team Zuid"}  # hidden with t
 def _open(tmp_path, lang: str, waves=("before", "during", "after"), headers=None):
     files = make_scenario(tmp_path / "answers", lang, headers=headers)
     pid = seed_project(lang)
-    workspace().save_draft(pid, load_survey(tmp_path / "answers" / "before" / f"survey-{lang}.json"))
+    for wave in ("before", "during", "after"):  # a survey drafted for each wave, as the survey page does
+        workspace().save_draft(pid, load_survey(tmp_path / "answers" / wave / f"survey-{lang}.json"))
     at = page(app(lang, project=pid), "results")
     for wave in waves:
         at.file_uploader(key=f"results:{pid}:{wave}:file").upload(files[wave].name, files[wave].read_bytes()).run()
@@ -54,6 +55,9 @@ def test_two_waves_whose_group_columns_differ_show_the_same_groups(tmp_path):
     pid, at, _files = _open(tmp_path, "sv", waves=("before", "during"))
     saved = workspace().latest_results(pid)
     assert {w: r.group_column for w, r in saved.items()} == {"before": "Arbetslag", "during": "Team"}
+    for wave, results in saved.items():  # each file read against its own wave's survey: every question found
+        asked = {q.key for q in load_survey(tmp_path / "answers" / wave / "survey-sv.json").questions}
+        assert {m.item for m in results.mapping if m.item} == asked, wave
     tables = _group_tables(at)
     assert len(tables) == 2
     for table in tables:  # one row per group, spelled one way, in both waves

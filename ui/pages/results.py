@@ -54,6 +54,14 @@ def _survey(pid: str) -> Draft | None:
     return saved.draft if saved else None
 
 
+def survey_for_wave(pid: str, wave: str, survey: Draft) -> Draft:
+    """The survey a wave's file answers: the newest survey drafted for that wave (in the project survey's
+    language), else the project's survey. Each wave's survey words some questions its own way ("Since we started
+    using ..."); read against another wave's survey those columns would match nothing."""
+    versions = state.workspace().draft_versions(pid, "survey", lang=survey.lang)
+    return next((v.draft for v in versions if v.draft.wave == wave), survey)
+
+
 def _keep(previous: ResultsVersion | None, min_group: int) -> dict:
     """What a new version of a wave carries over from the one before (commitments, ledger, minimum)."""
     if previous is None:
@@ -189,7 +197,7 @@ def _uploads(pid: str, survey: Draft, min_group: int) -> None:
     tabs = st.tabs(list(wave_names().values()))
     for tab, wave in zip(tabs, WAVES, strict=True):
         with tab:
-            _wave_upload(pid, wave, survey, min_group)
+            _wave_upload(pid, wave, survey_for_wave(pid, wave, survey), min_group)
 
 
 def _wave_upload(pid: str, wave: str, survey: Draft, min_group: int) -> None:
