@@ -117,4 +117,5 @@ def test_the_page_names_no_hidden_group_outside_its_table_and_explains_the_chang
     for word in (*NAME["sv"].split(), EMAIL["sv"], EMAIL["nl"]):
         assert word not in shown, word
     assert {"sv": "Med ungefär 60 svar per mätning", "nl": "Met ongeveer 60 mensen per meting"}[lang] in shown
-    assert "→" in shown and {"sv": "z-test", "nl": "z-toets"}[lang] in shown
+    assert {"sv": "z-test", "nl": "z-toets"}[lang] in shown
+    assert {"sv": ": från ", "nl": ": van "}[lang] in shown  # each change with both figures

@@ -167,6 +167,23 @@ def test_an_item_whose_wording_changed_is_flagged_and_left_out_of_its_dimension(
     assert "question “Statement 1 about purpose” differs" in note and "purpose_1" not in note  # words, not a key
 
 
+def test_a_reworded_question_is_quoted_as_the_first_wave_asked_it_and_the_changes_say_what_they_compare():
+    from toolkit.results.summary import shared_items_note
+
+    draft = survey(dimensions=("purpose",))
+    before = wave("before", people(50, likert={"purpose_1": 2, "purpose_2": 4}), draft)
+    after = wave("after", people(50, likert={"purpose_1": 5, "purpose_2": 4}), draft)
+    before.item_texts["purpose_1"] = "The wording of the first round."
+    after.item_texts["purpose_1"] = "The wording of the second round."
+    summary = summarise({"before": before, "after": after}, draft, lang="sv")
+    note = next(note for note in summary.notes if "jämförs på de andra frågorna" in note)
+    assert "”The wording of the first round”" in note and "second round" not in note
+    # purpose is compared on purpose_2 alone (100% both times), while its table shows both items (50%, 100%)
+    assert shared_items_note(summary, "sv").startswith("Där en siffra här skiljer sig från tabellerna")
+    same = summarise({"before": wave("before", people(50), draft), "after": wave("after", people(50), draft)}, draft)
+    assert shared_items_note(same, "en") == ""
+
+
 def test_a_reworded_enps_question_is_not_compared():
     draft = survey(dimensions=("purpose",))
     before = wave("before", people(50, enps=3), draft)

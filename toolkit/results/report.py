@@ -24,7 +24,7 @@ from toolkit.i18n import LOCALES, WORD_LANG, normalise_lang
 from toolkit.results import charts
 from toolkit.results.charts import percent, signed, wave_label
 from toolkit.results.model import Score, Summary, WaveSummary
-from toolkit.results.summary import detectable_note
+from toolkit.results.summary import detectable_note, shared_items_note
 from toolkit.templates import load_template
 from toolkit.text import clean_text
 
@@ -255,7 +255,10 @@ class _Report:
         for method in dict.fromkeys(c.method for c in self.summary.changes):
             self.paragraph(text["method"].format(method=method), italic=True)
         if self.summary.flagged_items:
-            items = {s.key: s.label or s.key for w in self.summary.waves for s in w.items}
+            items: dict[str, str] = {}
+            for w in self.summary.waves:  # as the first wave worded them, like the notes
+                for s in w.items:
+                    items.setdefault(s.key, s.label or s.key)
             quote = self.text["themes"]["quote"]
             names = "; ".join(quote.format(quote=items.get(k, k).strip().rstrip(".")) for k in self.summary.flagged_items)
             self.paragraph(text["flagged"].format(items=names))
@@ -268,7 +271,8 @@ class _Report:
         return self.text["changes"]["value"].format(wave=self.wave(wave), value=shown)
 
     def _detectable(self) -> str:
-        return detectable_note(self.summary, self.lang)
+        return " ".join(n for n in (detectable_note(self.summary, self.lang),
+                                    shared_items_note(self.summary, self.lang)) if n)
 
     def barrier(self) -> None:
         text = self.text["barrier"]

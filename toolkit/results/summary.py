@@ -86,6 +86,19 @@ def detectable_note(summary: Summary, lang: str) -> str:
     return wording(lang)["report"]["changes"]["detectable"].format(n=min(sizes), points=points)
 
 
+def shared_items_note(summary: Summary, lang: str) -> str:
+    """When a change compares a figure other than the one the tables show (a reworded or hidden question left
+    out of both waves), the sentence that says so; else ""."""
+    shown = {(w.wave, d.key): d.favourable for w in summary.waves for d in w.dimensions}
+    for c in summary.changes:
+        pairs = ((c.from_, c.from_value), (c.to, c.to_value))
+        if c.dimension != "enps" and any(v is not None and (w, c.dimension) in shown and abs(shown[(w, c.dimension)]
+                                                                                            - v) >= 0.5
+                                         for w, v in pairs):
+            return wording(lang)["report"]["changes"]["shared"]
+    return ""
+
+
 def _default_theme_finder() -> ThemeFinder | None:
     try:  # another room of the package, optional: without it a summary has no themes
         return importlib.import_module("toolkit.results.themes").find_themes
@@ -201,9 +214,9 @@ class _Reader:
             change = self._dimension_change(key, (w1, p1.answers), (w2, p2.answers), skip)
             if change is not None:
                 summary.changes.append(change)
-            self._note_flagged(summary, key, flagged, change is not None, w1, w2)
+            self._note_flagged(summary, key, flagged, change is not None, (w1, r1), w2)
         if flagged & self._nps_keys():
-            self._note_flagged(summary, "enps", flagged, False, w1, w2)
+            self._note_flagged(summary, "enps", flagged, False, (w1, r1), w2)
         elif "enps" in p1.wave_measures and "enps" in p2.wave_measures:
             e1, e2 = scoring.enps(p1.answers), scoring.enps(p2.answers)
             p_value = scoring.enps_test(e1, e2)
@@ -220,15 +233,18 @@ class _Reader:
                        wording(self.lang)["methods"]["proportions"])
 
     def _note_flagged(self, summary: Summary, key: str, flagged: frozenset[str], compared: bool,
-                      w1: str, w2: str) -> None:
-        """One note per dimension with reworded questions: which, and whether the dimension is still compared."""
+                      first: tuple[str, Responses], w2: str) -> None:
+        """One note per dimension with reworded questions: which (as the first wave worded them), and whether the
+        dimension is still compared."""
+        w1, r1 = first
         items = [q for q in self.questions if q.dimension == key and q.key in flagged]
         if not items:
             return
         words = wording(self.lang)
         forms = words["notes"]["wording_changed" if compared else "wording_changed_alone"]
         # The question as people read it, not its key: "purpose_1" means nothing to the reader of the report.
-        quoted = ", ".join(words["report"]["themes"]["quote"].format(quote=q.text.strip().rstrip(".")) for q in items)
+        quote = words["report"]["themes"]["quote"]
+        quoted = ", ".join(quote.format(quote=r1.item_texts.get(q.key, q.text).strip().rstrip(".")) for q in items)
         summary.notes.append(forms["one" if len(items) == 1 else "other"].format(
             items=quoted, first=words["rounds"][w1], second=words["rounds"][w2],
             dimension=self._label(key)))

@@ -76,8 +76,23 @@ def find_themes(comments: list[str], lang: str, *, names: Sequence[str] = (), li
     groups = _group(parsed, vectors)
     themes = [_theme(key, [parsed[i] for i in members], vectors, members, lang, names, allow)
               for key, members in groups]
-    themes = [t for t in themes if t.count >= MIN_COUNT]
+    themes = _merge_same_labels([t for t in themes if t.count >= MIN_COUNT])
     return sorted(themes, key=lambda t: -t.count)[:limit]
+
+
+def _merge_same_labels(themes: list[Theme]) -> list[Theme]:
+    """One theme per heading: the clusters that all became "Other comments" are counted together."""
+    merged: dict[str, Theme] = {}
+    for theme in themes:
+        if theme.label not in merged:
+            merged[theme.label] = theme
+            continue
+        kept = merged[theme.label]
+        kept.count += theme.count
+        kept.quotes = list(dict.fromkeys([*kept.quotes, *theme.quotes]))[:MAX_QUOTES]
+        kept.keywords = list(dict.fromkeys([*kept.keywords, *theme.keywords]))[:5]
+        kept.faq_question = kept.faq_question or theme.faq_question
+    return list(merged.values())
 
 
 # --------------------------------------------------------------------------------------------------- parsing
@@ -301,7 +316,10 @@ def _theme(key: str | None, members: list[_Comment], vectors: np.ndarray | None,
            names: Sequence[str], allow: Sequence[str]) -> Theme:
     keywords = _keywords(members, names, lang)
     topic = _topics(lang).get(key, {}) if key else {}
-    label = str(topic.get("label") or (keywords[0].capitalize() if keywords else ""))
+    # A keyword names a theme only in the report's language ("Bang" heads no Swedish report): else "Other comments".
+    spoken = Counter(c.lang for c in members).most_common(1)[0][0]
+    label = str(topic.get("label") or (keywords[0].capitalize() if keywords and spoken == lang else "")
+                or load_template(lang, "results")["themes"]["other_label"])
     order = _representative_order(members, vectors, indices)
     quotes = _quotes([members[i] for i in order], lang, names, allow)
     return Theme(label=label, count=len(members), quotes=quotes, keywords=keywords,

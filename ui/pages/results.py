@@ -23,7 +23,7 @@ from toolkit.results import charts, masking
 from toolkit.results.errors import ResultsError
 from toolkit.results.ingest import read_responses, read_table, response_sheet
 from toolkit.results.model import WAVES, ColumnMapping, Summary, WaveSummary
-from toolkit.results.summary import detectable_note, summarise, wording
+from toolkit.results.summary import detectable_note, shared_items_note, summarise, wording
 from toolkit.workspace import ResultsVersion
 from ui import artefact, resources, state
 from ui.widgets import guarded, number, redact, require_project, run_page
@@ -381,7 +381,8 @@ def _changes(summary: Summary, lang: str) -> None:
             verdict=report["verdicts"].get(change.verdict, change.verdict)).replace("  ", " "))
     st.markdown(f"**{text['changes']}**\n\n" + "\n".join(lines))
     methods = [report["method"].format(method=m) for m in dict.fromkeys(c.method for c in summary.changes)]
-    st.caption(" ".join([detectable_note(summary, lang), *methods]).strip())
+    notes = [detectable_note(summary, lang), shared_items_note(summary, lang), *methods]
+    st.caption(" ".join(n for n in notes if n))
 
 
 def _figure(value: float | None, enps: bool, text: dict) -> str:
