@@ -114,6 +114,7 @@ def test_the_page_names_no_hidden_group_outside_its_table_and_explains_the_chang
     shown = texts(at)
     for hidden in (SMALL[lang], NEXT_SMALLEST[lang]):
         assert hidden not in shown
+    assert not re.search(r"\b[a-z]+_\d\b", shown)  # questions by their words, never by a key like readiness_2
     for word in (*NAME["sv"].split(), EMAIL["sv"], EMAIL["nl"]):
         assert word not in shown, word
     assert {"sv": "Med ungefär 60 svar per mätning", "nl": "Met ongeveer 60 mensen per meting"}[lang] in shown

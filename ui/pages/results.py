@@ -221,12 +221,12 @@ def _wave_upload(pid: str, wave: str, survey: Draft, min_group: int) -> None:
         st.caption(_("No answers for this wave yet."))
         return
     st.caption(_("Saved: {name}, version {version}.", name=saved.file_name, version=saved.version))
-    _import_report(saved)
+    _import_report(saved, survey)
     _group_choice(pid, wave, saved, survey)
     _mapping_editor(pid, wave, saved, survey)
 
 
-def _import_report(saved: ResultsVersion) -> None:
+def _import_report(saved: ResultsVersion, survey: Draft) -> None:
     """What happened to every row and column: nothing is dropped without being counted here."""
     _ = state.tr()
     report = saved.responses.report
@@ -245,10 +245,15 @@ def _import_report(saved: ResultsVersion) -> None:
     if report.unmapped_columns:
         notes.append(_("Columns not used: {columns}.", columns=", ".join(report.unmapped_columns)))
     if report.out_of_range:
-        notes.append(_("Out of range per question: {counts}.",
-                       counts=", ".join(f"{k} ({v})" for k, v in report.out_of_range.items())))
+        texts = {q.key: q.text for q in survey.questions}  # the question as the reader knows it, not its key
+        notes.append(_("Out of range per question: {counts}.", counts="; ".join(
+            f"“{_short(texts.get(k, k))}” ({number(v)})" for k, v in report.out_of_range.items())))
     for note in notes:
         st.caption(note)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _group_choice(pid: str, wave: str, saved: ResultsVersion, survey: Draft) -> None:
