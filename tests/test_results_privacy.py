@@ -269,22 +269,22 @@ def renamed_waves(sizes: dict[str, dict[str, int]]):
 
 def across_waves(data: dict) -> list[tuple[str, str, tuple]]:
     """What an attacker works out from the differences between waves: per wave and measure, the whole minus the
-    groups shown in it, minus the figures another wave showed for groups this wave hides (matched by name, as a
-    person would match "Mid" and "mid ")."""
+    groups shown for it, minus the figures another wave showed for the groups this wave hides for it (matched by
+    name, as a person would match "Mid" and "mid ")."""
     found = []
     for w in data["waves"]:
-        hidden = [g["name"] for g in w["groups"] if not g["shown"]]
-        elsewhere = {group_key(g["name"]): g for v in data["waves"] if v is not w for g in v["groups"] if g["shown"]}
-        borrowed = [elsewhere[group_key(name)] for name in hidden if group_key(name) in elsewhere]
         for measure in [d["key"] for d in w["dimensions"]] + (["enps"] if w["enps"] else []):
-            rest = _figures(w, measure)
+            rest, missing = _figures(w, measure), []
             for g in w["groups"]:
                 if g["shown"] and (f := _figures(g, measure)):
                     rest = tuple(t - f[i] for i, t in enumerate(rest))
+                else:
+                    missing.append(group_key(g["name"]))
+            borrowed = [f for v in data["waves"] if v is not w for g in v["groups"]
+                        if g["shown"] and group_key(g["name"]) in missing and (f := _figures(g, measure))]
             for r in range(len(borrowed) + 1):
                 for subset in itertools.combinations(borrowed, r):
-                    parts = [f for g in subset if (f := _figures(g, measure))]
-                    found.append((w["wave"], measure, tuple(t - sum(p[i] for p in parts)
+                    found.append((w["wave"], measure, tuple(t - sum(p[i] for p in subset)
                                                             for i, t in enumerate(rest))))
     return found
 
@@ -339,3 +339,28 @@ def test_a_quote_that_names_a_hidden_group_is_counted_but_not_quoted():
     quotes = [q for t in summary.waves[0].themes for q in t.quotes]
     assert sum(t.count for t in summary.waves[0].themes) == 50 and quotes
     assert all("nattpasset" not in q.casefold() and "malmö" not in q.casefold() for q in quotes), quotes
+
+
+
+def test_a_groups_score_hidden_in_one_wave_cannot_be_recovered_from_another():
+    first = teams(a=6, b=7, c=40)
+    second = teams(a=6, b=7, c=40)
+    for person in second[:3]:  # only 3 of group a answered the workload items in the second wave
+        for key in ("workload_1", "workload_2"):
+            person.answers.pop(key)
+    summary = summarise({"before": wave("before", first), "during": wave("during", second)}, survey())
+    for read in summary.waves:  # a and b show no workload score in either wave, c does in both
+        scores = {g.name: {d.key for d in g.dimensions} for g in read.groups}
+        assert "workload" not in scores["a"] | scores["b"] and "workload" in scores["c"]
+    assert cross_wave_leaks(summary) == []
+
+
+def test_the_cross_wave_attack_finds_that_score_without_hiding_it_in_every_wave(monkeypatch):
+    monkeypatch.setattr(privacy, "measures_hidden_in_any", lambda plans: {})
+    first, second = teams(a=6, b=7, c=40), teams(a=6, b=7, c=40)
+    for person in second[:3]:
+        for key in ("workload_1", "workload_2"):
+            person.answers.pop(key)
+    leaks = cross_wave_leaks(summarise({"before": wave("before", first), "during": wave("during", second)},
+                                       survey()))
+    assert [(w, m) for w, m, f in leaks if round(f[0]) == 3] == [("during", "workload")]

@@ -45,11 +45,7 @@ def summarise(waves: Mapping[str, Responses], survey: Draft, *, lang: str = "en"
     read = _Reader(survey.questions, lang, min_group, min_comments, team_size,
                    themes if themes is not None else _default_theme_finder(), list(names))
     order = [w for w in WAVES if w in waves]
-    plans = {w: read.plan(waves[w]) for w in order}
-    hidden: frozenset[str] = frozenset()
-    while not privacy.hidden_in_any(plans.values()) <= hidden:  # hiding a group may hide another: repeat
-        hidden |= privacy.hidden_in_any(plans.values())
-        plans = {w: read.plan(waves[w], hidden) for w in order}
+    plans = _consistent_plans(read, {w: waves[w] for w in order})
     summary = Summary(lang=lang, min_group=min_group, min_comments=min_comments,
                       waves=[read.wave(w, waves[w], plans[w]) for w in order])
     for wave in order:
@@ -58,6 +54,22 @@ def summarise(waves: Mapping[str, Responses], survey: Draft, *, lang: str = "en"
     for first, second in zip(scored, scored[1:], strict=False):
         read.compare(summary, (first, waves[first], plans[first]), (second, waves[second], plans[second]))
     return summary
+
+
+def _consistent_plans(read: _Reader, waves: dict[str, Responses]) -> dict[str, WavePlan]:
+    """Each wave's plan, with every group (and every group's score) hidden in one wave hidden in all of them;
+    hiding one may hide another, so plan again until nothing changes."""
+    hidden: frozenset[str] = frozenset()
+    hidden_for: dict[str, frozenset[str]] = {}
+    plans = {w: read.plan(r) for w, r in waves.items()}
+    while True:
+        more = privacy.hidden_in_any(plans.values()) | hidden
+        more_for = privacy.measures_hidden_in_any(plans.values())
+        more_for = {k: more_for.get(k, frozenset()) | hidden_for.get(k, frozenset()) for k in {*more_for, *hidden_for}}
+        if more == hidden and more_for == hidden_for:
+            return plans
+        hidden, hidden_for = more, more_for
+        plans = {w: read.plan(r, hidden, hidden_for) for w, r in waves.items()}
 
 
 def wording(lang: str) -> dict:
@@ -118,10 +130,11 @@ class _Reader:
     themes: ThemeFinder | None
     names: list[str]
 
-    def plan(self, responses: Responses, hidden: frozenset[str] = frozenset()) -> WavePlan:
+    def plan(self, responses: Responses, hidden: frozenset[str] = frozenset(),
+             hidden_for: dict[str, frozenset[str]] | None = None) -> WavePlan:
         answers = Answers.from_responses(responses, self.questions)
         return privacy.plan_wave(answers, len(self._commenters(responses)), min_group=self.min_group,
-                                 min_comments=self.min_comments, hidden=hidden)
+                                 min_comments=self.min_comments, hidden=hidden, hidden_for=hidden_for)
 
     def wave(self, wave: str, responses: Responses, plan: WavePlan) -> WaveSummary:
         summary = WaveSummary(wave=wave, responses=plan.responses, report=responses.report,
