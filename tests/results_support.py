@@ -45,3 +45,18 @@ def people(n: int, *, likert: int | dict[str, int] = 4, enps: int | None = 8, gr
 
 def wave(name: str, respondents: list[Respondent], draft: Draft | None = None) -> Responses:
     return Responses(wave=name, respondents=respondents, item_texts=texts(draft or survey()))
+
+
+def answer_csv(header: str, people: list[tuple[str, int, int]]) -> bytes:
+    """A generic CSV answer file for `survey()`: an ID, a group column called `header`, every Likert item and
+    the eNPS; one row per (group as typed, Likert answer for every item, eNPS answer)."""
+    import csv
+    import io
+
+    keys = [f"{d}_{n}" for d in DIMENSIONS for n in (1, 2)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["ID", header, *keys, "enps"])
+    for number, (group, likert, enps) in enumerate(people, start=1):
+        writer.writerow([number, group, *[likert] * len(keys), enps])
+    return buffer.getvalue().encode()

@@ -7,9 +7,11 @@ import json
 import re
 
 import pytest
-from results_support import DIMENSIONS, people, survey, wave
+from results_support import DIMENSIONS, answer_csv, people, survey, wave
 
 from toolkit.results import privacy
+from toolkit.results.groups import group_key
+from toolkit.results.ingest import read_responses
 from toolkit.results.summary import summarise
 from toolkit.settings import Settings
 
@@ -245,3 +247,120 @@ def test_the_glint_rule_alone_would_leak_two_tiny_groups_together(monkeypatch):
     monkeypatch.setattr(privacy, "visible_groups", glint_only)
     leaks = attack(summary_of(teams(small=2, tiny=2, mid=6, big=40)), 2, 0.0)
     assert ("headcount", (4,)) in leaks  # the two tiny groups together: 4 people, figures and all
+
+
+# --- across waves, with the group column renamed ----------------------------------------------------------------
+
+def renamed_waves(sizes: dict[str, dict[str, int]]):
+    """Waves read from real files whose group column is called Arbetslag, Team and Afdeling and whose groups are
+    typed as they are, in lower case with a space, and in capitals. Each group answers the same in every wave
+    (the worst case: an attacker may take a group's figures from one wave for another)."""
+    headers = {"before": ("Arbetslag", str), "during": ("Team", lambda g: f"{g.lower()} "),
+               "after": ("Afdeling", str.upper)}
+    answers = {"small": (1, 0), "mid": (2, 3), "big": (4, 9)}
+    waves = {}
+    for name_of_wave, groups in sizes.items():
+        header, spell = headers[name_of_wave]
+        people = [(spell(name.title()), *answers[name]) for name, n in groups.items() for _ in range(n)]
+        waves[name_of_wave] = read_responses(f"{name_of_wave}.csv", answer_csv(header, people), survey(),
+                                             name_of_wave)
+    return waves
+
+
+def across_waves(data: dict) -> list[tuple[str, str, tuple]]:
+    """What an attacker works out from the differences between waves: per wave and measure, the whole minus the
+    groups shown for it, minus the figures another wave showed for the groups this wave hides for it (matched by
+    name, as a person would match "Mid" and "mid ")."""
+    found = []
+    for w in data["waves"]:
+        for measure in [d["key"] for d in w["dimensions"]] + (["enps"] if w["enps"] else []):
+            rest, missing = _figures(w, measure), []
+            for g in w["groups"]:
+                if g["shown"] and (f := _figures(g, measure)):
+                    rest = tuple(t - f[i] for i, t in enumerate(rest))
+                else:
+                    missing.append(group_key(g["name"]))
+            borrowed = [f for v in data["waves"] if v is not w for g in v["groups"]
+                        if g["shown"] and group_key(g["name"]) in missing and (f := _figures(g, measure))]
+            for r in range(len(borrowed) + 1):
+                for subset in itertools.combinations(borrowed, r):
+                    found.append((w["wave"], measure, tuple(t - sum(p[i] for p in subset)
+                                                            for i, t in enumerate(rest))))
+    return found
+
+
+def cross_wave_leaks(summary) -> list:
+    return [(wave, measure, figures) for wave, measure, figures in across_waves(summary.to_json_dict())
+            if 0 < round(figures[0]) < summary.min_group]
+
+
+SHRINKING = {"before": dict(small=6, mid=7, big=40), "during": dict(small=3, mid=7, big=40),
+             "after": dict(small=3, mid=7, big=40)}
+
+
+def test_a_group_hidden_in_one_wave_cannot_be_recovered_from_another_when_the_column_is_renamed():
+    summary = summarise(renamed_waves(SHRINKING), survey())
+    for read in summary.waves:  # one name per group in every wave, however the file typed it
+        assert [(g.name, g.shown) for g in read.groups] == [("Big", True), ("Mid", False), ("Small", False)]
+    assert attack(summary, 3, 0.0) == [] and cross_wave_leaks(summary) == []
+    text = json.dumps(summary.to_json_dict())
+    assert '"n": 6' not in text and '"n": 7' not in text  # the sizes of Small and Mid in any wave
+
+
+def test_the_cross_wave_attack_finds_the_group_when_spellings_are_not_unified(monkeypatch):
+    from toolkit.results import summary as summary_module
+
+    monkeypatch.setattr(summary_module, "unify_groups", dict)
+    leaks = cross_wave_leaks(summarise(renamed_waves(SHRINKING), survey()))
+    assert ("during", "purpose", (3, 0.0, 3.0)) in [(w, m, tuple(round(x, 1) for x in f)) for w, m, f in leaks]
+
+
+def test_the_cross_wave_attack_finds_the_group_without_hiding_it_in_every_wave(monkeypatch):
+    monkeypatch.setattr(privacy, "hidden_in_any", lambda plans: frozenset())
+    leaks = cross_wave_leaks(summarise(renamed_waves(SHRINKING), survey()))
+    assert ("during", "purpose", (3, 0.0, 3.0)) in [(w, m, tuple(round(x, 1) for x in f)) for w, m, f in leaks]
+
+
+def test_a_group_of_three_in_every_wave_stays_one_hidden_group():
+    steady = {name: dict(small=3, mid=7, big=40) for name in ("before", "during", "after")}
+    summary = summarise(renamed_waves(steady), survey())
+    for read in summary.waves:
+        assert [(g.name, g.n) for g in read.groups] == [("Big", 40), ("Mid", None), ("Small", None)]
+    assert attack(summary, 3, 0.0) == [] and cross_wave_leaks(summary) == []
+
+
+def test_a_quote_that_names_a_hidden_group_is_counted_but_not_quoted():
+    from toolkit.results.themes import find_themes
+
+    crowd = (people(3, group="Nattpasset", comment="Vi på nattpasset får aldrig gå på utbildningen.")
+             + people(7, group="Malmö", comment="Utbildningen var för kort, jag behöver mer tid att öva.", start=3)
+             + people(40, group="Göteborg", comment="Jag vill ha mer utbildning innan vi börjar.", start=10))
+    summary = summarise({"during": wave("during", crowd)}, survey(lang="sv"), lang="sv", themes=find_themes)
+    quotes = [q for t in summary.waves[0].themes for q in t.quotes]
+    assert sum(t.count for t in summary.waves[0].themes) == 50 and quotes
+    assert all("nattpasset" not in q.casefold() and "malmö" not in q.casefold() for q in quotes), quotes
+
+
+
+def test_a_groups_score_hidden_in_one_wave_cannot_be_recovered_from_another():
+    first = teams(a=6, b=7, c=40)
+    second = teams(a=6, b=7, c=40)
+    for person in second[:3]:  # only 3 of group a answered the workload items in the second wave
+        for key in ("workload_1", "workload_2"):
+            person.answers.pop(key)
+    summary = summarise({"before": wave("before", first), "during": wave("during", second)}, survey())
+    for read in summary.waves:  # a and b show no workload score in either wave, c does in both
+        scores = {g.name: {d.key for d in g.dimensions} for g in read.groups}
+        assert "workload" not in scores["a"] | scores["b"] and "workload" in scores["c"]
+    assert cross_wave_leaks(summary) == []
+
+
+def test_the_cross_wave_attack_finds_that_score_without_hiding_it_in_every_wave(monkeypatch):
+    monkeypatch.setattr(privacy, "measures_hidden_in_any", lambda plans: {})
+    first, second = teams(a=6, b=7, c=40), teams(a=6, b=7, c=40)
+    for person in second[:3]:
+        for key in ("workload_1", "workload_2"):
+            person.answers.pop(key)
+    leaks = cross_wave_leaks(summarise({"before": wave("before", first), "during": wave("during", second)},
+                                       survey()))
+    assert [(w, m) for w, m, f in leaks if round(f[0]) == 3] == [("during", "workload")]

@@ -14,7 +14,7 @@ from results_samples import three_waves, wave
 
 from toolkit.brief import Brief
 from toolkit.results import charts
-from toolkit.results.model import Summary, WaveSummary
+from toolkit.results.model import Change, Score, Summary, WaveSummary
 from toolkit.results.report import to_docx
 from toolkit.templates import load_template
 
@@ -61,7 +61,7 @@ def test_a_table_per_dimension_and_one_for_the_changes_with_localised_verdicts()
     assert first[6] == "3,2"  # decimal comma
     assert [c.text for c in changes.rows[1].cells] == ["Voorbereiding en training", "Vooraf", "Tijdens", "+16",
                                                       "gestegen"]
-    assert changes.rows[2].cells[4].text == "geen duidelijke verandering"
+    assert changes.rows[2].cells[4].text == "geen duidelijke verandering: kan toeval zijn"
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "Methode: two-proportion z-test on favourable %, 95%." in body
 
@@ -104,7 +104,7 @@ def test_a_wave_below_the_minimum_shows_only_its_response_count():
     summary = Summary(lang="nl", waves=[wave("before", 0, "nl"), WaveSummary(wave="during", responses=3)])
     doc = reopen(to_docx(summary, "nl"))
     body = "\n".join(p.text for p in doc.paragraphs)
-    assert "Bij de meting 'Tijdens' deden te weinig collega's mee om cijfers te tonen (3 reacties)." in body
+    assert "Bij de meting ‘Tijdens’ deden te weinig collega's mee om cijfers te tonen (3 reacties)." in body
     table_waves = {row.cells[0].text for table in doc.tables for row in table.rows[1:]}
     assert "Tijdens" not in table_waves
     assert "Er is nog maar één meting, dus er valt nog niets te vergelijken." in body
@@ -147,3 +147,25 @@ def _keys(node, prefix=""):
 def test_results_templates_have_the_same_keys_in_every_language(part):
     en, nl, sv = (_keys(load_template(lang, "results")[part]) for lang in ("en", "nl", "sv"))
     assert en == nl == sv
+
+
+@pytest.mark.parametrize(("lang", "row", "detectable"), [
+    ("nl", ["Voorbereiding en training", "Vooraf (30%)", "Tijdens (46%)", "+16", "geen duidelijke verandering: "
+            "kan toeval zijn"], "Met ongeveer 40 mensen per meting is alleen een verschil van ongeveer 29 procentpunten"),
+    ("sv", ["Förberedelse och utbildning", "Före (30 %)", "Under (46 %)", "+16", "ingen tydlig förändring, kan "
+            "bero på slumpen"], "Med ungefär 40 svar per mätning syns bara en skillnad på ungefär 29 procentenheter"),
+])
+def test_a_change_chance_may_explain_shows_both_figures_and_how_large_a_change_this_team_can_show(lang, row,
+                                                                                               detectable):
+    summary = three_waves(lang)
+    summary.changes = [Change(dimension="readiness", from_="before", to="during", delta=16, verdict="no clear change",
+                              method="z", p_value=0.11, from_value=30.0, to_value=46.0)]
+    summary.flagged_items = ["trust_2"]
+    summary.waves[0].items = [Score(key="trust_2", label="Ik vertrouw de uitleg.", n=40)]
+    doc = reopen(to_docx(summary, lang))
+    assert [c.text for c in doc.tables[0].rows[1].cells] == row
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert detectable in body
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert "Ik vertrouw de uitleg." in bullets  # a reworded statement is a bullet, as the first wave worded it
+    assert ".." not in body

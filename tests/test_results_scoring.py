@@ -163,7 +163,25 @@ def test_an_item_whose_wording_changed_is_flagged_and_left_out_of_its_dimension(
     assert summary.flagged_items == ["purpose_1"]
     change = change_of(summary)
     assert (change.from_value, change.to_value, change.verdict) == (100.0, 100.0, "no clear change")
-    assert any("purpose_1" in note and "other questions" in note for note in summary.notes)
+    note = next(note for note in summary.notes if "other questions" in note)
+    assert "question “Statement 1 about purpose” differs" in note and "purpose_1" not in note  # words, not a key
+
+
+def test_a_reworded_question_is_quoted_as_the_first_wave_asked_it_and_the_changes_say_what_they_compare():
+    from toolkit.results.summary import shared_items_note
+
+    draft = survey(dimensions=("purpose",))
+    before = wave("before", people(50, likert={"purpose_1": 2, "purpose_2": 4}), draft)
+    after = wave("after", people(50, likert={"purpose_1": 5, "purpose_2": 4}), draft)
+    before.item_texts["purpose_1"] = "The wording of the first round."
+    after.item_texts["purpose_1"] = "The wording of the second round."
+    summary = summarise({"before": before, "after": after}, draft, lang="sv")
+    note = next(note for note in summary.notes if "jämförs på de andra frågorna" in note)
+    assert "”The wording of the first round”" in note and "second round" not in note
+    # purpose is compared on purpose_2 alone (100% both times), while its table shows both items (50%, 100%)
+    assert shared_items_note(summary, "sv").startswith("Där en siffra här skiljer sig från tabellerna")
+    same = summarise({"before": wave("before", people(50), draft), "after": wave("after", people(50), draft)}, draft)
+    assert shared_items_note(same, "en") == ""
 
 
 def test_a_reworded_enps_question_is_not_compared():

@@ -136,3 +136,25 @@ def test_many_comments_stay_in_proportion():
     comments = (TRAINING * 50) + (JOBS * 30) + ["The car park is full at eight.", "Car park full again at eight."] * 40
     found = themes(comments, "en")
     assert [t.count for t in found] == [300, 90, 80]
+
+
+def test_a_colleagues_full_name_or_a_first_name_beside_a_masked_surname_is_never_quoted():
+    named = ["Anna Lindqvist sa att vi skulle få mer tid att öva på utbildningen.",
+             "Jeroen de Vries zei dat we meer oefentijd krijgen voor de training."]
+    found = themes(named + TRAINING, "sv", names=["Johan Lindqvist"], allow=["Trygghem Försäkring", "Ella"])
+    quotes = [q for t in found for q in t.quotes]
+    assert quotes and sum(t.count for t in found) >= len(TRAINING)
+    for word in ("Anna", "Lindqvist", "Jeroen", "Vries"):
+        assert all(word not in q for q in quotes), quotes
+    assert any("Ella" in q for q in [q for t in themes(["Trygghem Försäkring har valt Ella, jag vill öva mer.",
+                                                          *TRAINING], "sv", allow=["Trygghem Försäkring", "Ella"])
+                                     for q in t.quotes])  # the organisation and the tool are no one
+
+
+def test_a_theme_without_a_topic_is_headed_in_the_report_language_never_by_a_foreign_keyword():
+    coffee = ["De koffieautomaat is weer kapot.", "De koffieautomaat was vandaag weer kapot.",
+              "The coffee machine broke during a call again.", "The coffee machine was broken again today."]
+    other = {lang: load_template(lang, "results")["themes"]["other_label"] for lang in ("sv", "nl")}
+    found = themes(coffee, "sv")
+    assert [(t.label, t.count) for t in found] == [(other["sv"], 4)]  # one heading, counted together
+    assert sorted((t.label, t.count) for t in themes(coffee, "nl")) == [("Kapot", 2), (other["nl"], 2)]

@@ -52,7 +52,10 @@ def add_survey_arguments(parser: argparse.ArgumentParser) -> None:
 def add_wave_arguments(parser: argparse.ArgumentParser) -> None:
     """WAVE=FILE ..., --group-column and --min-group: how a command names the answer files it reads."""
     parser.add_argument("waves", nargs="+", metavar="WAVE=FILE", help="before=FILE, during=FILE, after=FILE")
-    parser.add_argument("--group-column", help="the column with team, site or shift")
+    parser.add_argument("--group-column", action="append", metavar="[WAVE=]COLUMN",
+                        help="the column with team, site or shift: COLUMN for every wave, or WAVE=COLUMN for one "
+                        "wave (repeat it when the files name the column differently); without it the column is "
+                        "recognised from its header (Team, Arbetslag, Afdeling, ...)")
     parser.add_argument("--min-group", type=int, help="fewest people behind a figure shown, 3-10 "
                         "(default: TOOLKIT_MIN_GROUP, 5)")
 
@@ -146,8 +149,36 @@ def minimums(min_group: int | None) -> tuple[int, int]:
         raise UsageError(str(error)) from None
 
 
-def read_wave(path: Path, survey: Draft, wave: str, group_column: str | None, lang: str | None = None):
-    """One wave's answers (`Responses`); a file that cannot be read or used is a UsageError, in one line."""
+def group_columns(values: list[str] | None, waves: list[str]) -> dict[str, str | None]:
+    """`--group-column` values -> the group column of each wave: `WAVE=COLUMN` for that wave, a plain `COLUMN`
+    for every wave without its own, None (recognised from the header) otherwise."""
+    common: str | None = None
+    per_wave: dict[str, str] = {}
+    for value in values or []:
+        wave, sep, column = value.partition("=")
+        wave = wave.strip().lower()
+        if not (sep and wave in WAVES):  # "Team", or a column whose name holds "=" ("Team=A")
+            if common is not None:
+                raise UsageError("--group-column COLUMN is given twice; give one column for every wave, or one "
+                                 "per wave as WAVE=COLUMN")
+            common = value.strip()
+            continue
+        if not column.strip():
+            raise UsageError(f"{value}: write a wave and a column as WAVE=COLUMN, e.g. during=Team")
+        if wave in per_wave:
+            raise UsageError(f"--group-column: the wave {wave} is given twice")
+        if wave not in waves:
+            raise UsageError(f"--group-column {value}: there is no answer file for the wave {wave}")
+        per_wave[wave] = column.strip()
+    return {wave: per_wave.get(wave, common or None) for wave in waves}
+
+
+def read_wave(path: Path, survey: Draft, wave: str, group_column: str | None, lang: str | None = None, *,
+              hint: bool = False):
+    """One wave's answers (`Responses`); a file that cannot be read or used is a UsageError, in one line.
+    `hint`: a missing group column was given for every wave, so say how to name it per wave."""
+    from toolkit.i18n import translator
+    from toolkit.results import errors
     from toolkit.results.errors import ResultsError
     from toolkit.results.ingest import read_responses
 
@@ -158,7 +189,10 @@ def read_wave(path: Path, survey: Draft, wave: str, group_column: str | None, la
     try:
         return read_responses(path.name, data, survey, wave, group_column=group_column)
     except ResultsError as error:
-        raise UsageError(" ".join(error.message(lang).split())) from None
+        message = error.message(lang)
+        if hint and error.msgid == errors.NO_GROUP_COLUMN:
+            message += " " + translator(lang)(errors.GROUP_COLUMN_PER_WAVE, wave=wave)
+        raise UsageError(" ".join(message.split())) from None
 
 
 def summary_from_args(args: argparse.Namespace, brief=None):
@@ -175,7 +209,10 @@ def summary_from_args(args: argparse.Namespace, brief=None):
     surveys = surveys_from_args(args, list(files), offline=True)
     lang = args.lang or (next(iter(surveys.values())).lang if args.survey else brief.draft_lang(args.lang))
     min_group, min_comments = minimums(args.min_group)
-    waves = {wave: read_wave(path, surveys[wave], wave, args.group_column, lang) for wave, path in files.items()}
+    groups = group_columns(args.group_column, list(files))
+    shared = len(files) > 1 and not any("=" in v for v in args.group_column or [])
+    waves = {wave: read_wave(path, surveys[wave], wave, groups[wave], lang, hint=shared)
+             for wave, path in files.items()}
     names = [n for n in (brief.contact_person, brief.author) if n] if brief else []
     try:
         summary = summarise(waves, surveys[next(iter(files))], lang=lang, min_group=min_group,

@@ -29,6 +29,8 @@ NO_HEADER = _("{name}: no header row with the questions was found.")
 NO_ITEMS = _("{name}: none of the columns matches a question of the survey. Check that this is the answer file "
              "of this survey.")
 NO_GROUP_COLUMN = _("{name}: there is no column called {column}.")
+GROUP_COLUMN_PER_WAVE = _("When the files name the group column differently, give it per wave, e.g. "
+                          "--group-column {wave}=Team.")
 UNKNOWN_ITEM = _("{name}: the mapping names a question that is not in the survey: {item}.")
 SURVEY_UNREADABLE = _("{name}: the survey file cannot be read; use the JSON of `draft survey --json`.")
 NOT_A_SURVEY = _("{name}: this JSON is a {kind} draft, not a survey.")

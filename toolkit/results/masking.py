@@ -21,7 +21,7 @@ _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d(?!\w)")
 _DIGITS_NATIONAL = range(9, 12)  # 06 1234 5678 (10), 08-123 456 78 (10), 0xx-xx xx xx (9)
 _DIGITS_INTERNATIONAL = range(8, 16)  # E.164 allows at most 15
 # Words between a first name and a surname that are part of the surname (van der Berg, af Klint).
-_PARTICLES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "af", "von", "du", "la",
+PARTICLES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "af", "von", "du", "la",
                         "le", "di", "da", "del", "op"})
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 
@@ -73,10 +73,10 @@ def person_names(text: str) -> list[str]:
     stop = _not_names()
     names, run = [], []
     for token in [*_TOKEN.findall(text), ""]:
-        if _name_word(token, stop) or (run and token.lower() in _PARTICLES):
+        if _name_word(token, stop) or (run and token.lower() in PARTICLES):
             run.append(token)
         else:
-            while run and run[-1].lower() in _PARTICLES:
+            while run and run[-1].lower() in PARTICLES:
                 run.pop()
             if run:
                 names.append(" ".join(run))
@@ -106,7 +106,7 @@ def _name_variants(name: str) -> list[str]:
         variants.append(parts[0])
         surname = parts[1:]
         variants.append(" ".join(surname))
-        core = [p for p in surname if p.lower() not in _PARTICLES]
+        core = [p for p in surname if p.lower() not in PARTICLES]
         if core and core != surname:
             variants.append(" ".join(core))
     return [v for v in variants if len(v) >= 2]

@@ -11,12 +11,16 @@ The rules (a hard rule everywhere: tables, charts, report, drafts and command li
   people; the smallest shown group is hidden until that holds (two hidden groups of 2 would otherwise add up to
   4 people whose figures anyone can work out). The same rule runs per dimension and for the eNPS, on the people
   who answered it, so a group whose members skipped a dimension cannot be worked out either.
+- Across waves: a group hidden in one wave is hidden in every wave (`hidden_in_any`), and a group's score hidden
+  in one wave is hidden in every wave (`measures_hidden_in_any`). Otherwise a group shown in one wave and hidden
+  beside a small group in the next would give that small group away: the whole minus the shown groups, minus the
+  first wave's figures of the other group.
 - Open answers are summarised only when at least `min_comments` people (default 10) wrote one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,8 +77,11 @@ class WavePlan:
 
 
 def plan_wave(answers: Answers, commenters: int, *, min_group: int = MIN_GROUP,
-              min_comments: int = MIN_COMMENTS) -> WavePlan:
-    """Decide what a wave may show, from its answers and the number of people who wrote a comment."""
+              min_comments: int = MIN_COMMENTS, hidden: frozenset[str] = frozenset(),
+              hidden_for: Mapping[str, frozenset[str]] | None = None) -> WavePlan:
+    """Decide what a wave may show, from its answers and the number of people who wrote a comment. The groups
+    in `hidden` are not shown whatever their size, nor the groups in `hidden_for[key]` for that dimension (or
+    "enps"): hidden in another wave. They count only in the whole."""
     responses = int(answers.likert.shape[0])
     names = tuple(sorted({g for g in answers.groups if g is not None}))
     if responses < min_group:
@@ -85,10 +92,11 @@ def plan_wave(answers: Answers, commenters: int, *, min_group: int = MIN_GROUP,
     item_counts = np.count_nonzero(~np.isnan(answers.likert), axis=0)
     items = frozenset(q.key for q, n in zip(answers.items, item_counts, strict=True) if n >= min_group)
     answers = answers.keep(items)
-    sizes = {name: int(np.count_nonzero(answers.groups == name)) for name in names}
+    sizes = {name: int(np.count_nonzero(answers.groups == name)) for name in names if name not in hidden}
     shown = visible_groups(sizes, responses - sum(sizes.values()), min_group)
     keys = [*answers.dimensions(), "enps"]
-    measures = {key: _visible_for(answers, key, shown, min_group) for key in keys}
+    measures = {key: _visible_for(answers, key, shown - (hidden_for or {}).get(key, frozenset()), min_group)
+                for key in keys}
     wave_measures = frozenset(key for key in keys if np.count_nonzero(answers.answered(key)) >= min_group)
     hidden_measures = any(measures[key] != shown for key in wave_measures)
     return WavePlan(answers, responses, True, names, shown, measures, wave_measures, items,
@@ -101,3 +109,19 @@ def _visible_for(answers: Answers, key: str, shown: frozenset[str], minimum: int
     counts = {name: int(np.count_nonzero(answered & (answers.groups == name))) for name in shown}
     rest = int(np.count_nonzero(answered)) - sum(counts.values())
     return visible_groups(counts, rest, minimum)
+
+
+def hidden_in_any(plans: Iterable[WavePlan]) -> frozenset[str]:
+    """The groups hidden in at least one wave that shows groups (a wave below the minimum hides everything, which
+    says nothing about a group)."""
+    return frozenset(name for plan in plans if plan.scored for name in plan.groups if name not in plan.shown)
+
+
+def measures_hidden_in_any(plans: Iterable[WavePlan]) -> dict[str, frozenset[str]]:
+    """Per dimension (or "enps"), the groups shown in some wave whose score for it that wave hides."""
+    found: dict[str, set[str]] = {}
+    for plan in plans:
+        for key, groups in plan.measures.items():
+            if key in plan.wave_measures:
+                found.setdefault(key, set()).update(plan.shown - groups)
+    return {key: frozenset(groups) for key, groups in found.items() if groups}

@@ -24,6 +24,7 @@ from toolkit.i18n import LOCALES, WORD_LANG, normalise_lang
 from toolkit.results import charts
 from toolkit.results.charts import percent, signed, wave_label
 from toolkit.results.model import Score, Summary, WaveSummary
+from toolkit.results.summary import detectable_note, shared_items_note
 from toolkit.templates import load_template
 from toolkit.text import clean_text
 
@@ -246,17 +247,32 @@ class _Report:
         if not self.summary.changes:
             self.paragraph(text["none"])
             return
-        self.paragraph(text["intro"])
-        rows = [[self.labels.get(c.dimension, c.dimension), self.wave(c.from_), self.wave(c.to),
-                 signed(c.delta), text["verdicts"].get(c.verdict, c.verdict)] for c in self.summary.changes]
+        self.paragraph(" ".join([text["intro"], self._detectable()]).strip())
+        rows = [[self.labels.get(c.dimension, c.dimension), self._value(c.from_, c.from_value, c.dimension),
+                 self._value(c.to, c.to_value, c.dimension), signed(c.delta),
+                 text["verdicts"].get(c.verdict, c.verdict)] for c in self.summary.changes]
         self.table(list(text["columns"]), rows)
         for method in dict.fromkeys(c.method for c in self.summary.changes):
             self.paragraph(text["method"].format(method=method), italic=True)
         if self.summary.flagged_items:
-            items = {s.key: s.label or s.key for w in self.summary.waves for s in w.items}
+            items: dict[str, str] = {}
+            for w in self.summary.waves:  # as the first wave worded them, like the notes
+                for s in w.items:
+                    items.setdefault(s.key, s.label or s.key)
             self.paragraph(text["flagged"])  # a list: the statements are sentences, with their own full stops
             for key in self.summary.flagged_items:
                 self.paragraph(items.get(key, key), "List Bullet")
+
+    def _value(self, wave: str, value: float | None, key: str) -> str:
+        """A wave and the figure compared in it: "Before (42%)", or the wave alone when the figure is unknown."""
+        if value is None:
+            return self.wave(wave)
+        shown = signed(value) if key == "enps" else self.pct(value)
+        return self.text["changes"]["value"].format(wave=self.wave(wave), value=shown)
+
+    def _detectable(self) -> str:
+        return " ".join(n for n in (detectable_note(self.summary, self.lang),
+                                    shared_items_note(self.summary, self.lang)) if n)
 
     def barrier(self) -> None:
         text = self.text["barrier"]

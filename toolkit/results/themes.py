@@ -26,7 +26,14 @@ from langchain_core.embeddings import Embeddings
 
 from toolkit.i18n import normalise_lang
 from toolkit.models import LANGS
-from toolkit.results.masking import all_placeholders, has_identifiers, mask
+from toolkit.results.masking import (
+    PARTICLES,
+    all_placeholders,
+    has_identifiers,
+    mask,
+    person_names,
+    placeholders,
+)
 from toolkit.results.model import Theme
 from toolkit.templates import load_template
 
@@ -69,8 +76,23 @@ def find_themes(comments: list[str], lang: str, *, names: Sequence[str] = (), li
     groups = _group(parsed, vectors)
     themes = [_theme(key, [parsed[i] for i in members], vectors, members, lang, names, allow)
               for key, members in groups]
-    themes = [t for t in themes if t.count >= MIN_COUNT]
+    themes = _merge_same_labels([t for t in themes if t.count >= MIN_COUNT])
     return sorted(themes, key=lambda t: -t.count)[:limit]
+
+
+def _merge_same_labels(themes: list[Theme]) -> list[Theme]:
+    """One theme per heading: the clusters that all became "Other comments" are counted together."""
+    merged: dict[str, Theme] = {}
+    for theme in themes:
+        if theme.label not in merged:
+            merged[theme.label] = theme
+            continue
+        kept = merged[theme.label]
+        kept.count += theme.count
+        kept.quotes = list(dict.fromkeys([*kept.quotes, *theme.quotes]))[:MAX_QUOTES]
+        kept.keywords = list(dict.fromkeys([*kept.keywords, *theme.keywords]))[:5]
+        kept.faq_question = kept.faq_question or theme.faq_question
+    return list(merged.values())
 
 
 # --------------------------------------------------------------------------------------------------- parsing
@@ -294,7 +316,10 @@ def _theme(key: str | None, members: list[_Comment], vectors: np.ndarray | None,
            names: Sequence[str], allow: Sequence[str]) -> Theme:
     keywords = _keywords(members, names, lang)
     topic = _topics(lang).get(key, {}) if key else {}
-    label = str(topic.get("label") or (keywords[0].capitalize() if keywords else ""))
+    # A keyword names a theme only in the report's language ("Bang" heads no Swedish report): else "Other comments".
+    spoken = Counter(c.lang for c in members).most_common(1)[0][0]
+    label = str(topic.get("label") or (keywords[0].capitalize() if keywords and spoken == lang else "")
+                or load_template(lang, "results")["themes"]["other_label"])
     order = _representative_order(members, vectors, indices)
     quotes = _quotes([members[i] for i in order], lang, names, allow)
     return Theme(label=label, count=len(members), quotes=quotes, keywords=keywords,
@@ -338,7 +363,8 @@ def _quotes(ordered: list[_Comment], lang: str, names: Sequence[str], allow: Seq
     quotes: list[str] = []
     for comment in ordered:
         masked = _shorten(mask(comment.text, names, lang=lang))
-        if has_identifiers(masked) or _unknown_proper_noun(masked, allow) or masked in quotes:
+        if has_identifiers(masked) or _unknown_proper_noun(masked, allow) or _names_someone(masked, allow) \
+                or masked in quotes:
             continue
         quotes.append(masked)
         if len(quotes) == MAX_QUOTES:
@@ -351,6 +377,20 @@ def _shorten(text: str) -> str:
         return text
     cut = text[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0].rstrip(",;:-")
     return cut + " …"
+
+
+def _names_someone(text: str, allow: Sequence[str]) -> bool:
+    """A first name and a surname ("Anna Lindqvist"), known words or not, or a capitalised word beside a masked
+    name ("Anna [name]": the surname was the contact person's, the first name is someone else's). The
+    organisation and the tool (`allow`) are no one."""
+    allowed = {w.lower() for phrase in allow for w in _WORD.findall(phrase)}
+    for run in person_names(text):
+        if len([w for w in run.split() if w.lower() not in allowed | PARTICLES]) >= 2:
+            return True
+    marks = "|".join(re.escape(placeholders(lang)["name"]) for lang in LANGS)
+    word = r"([^\W\d_][\w'’-]*)"
+    beside = re.findall(rf"{word}\s+(?:{marks})", text) + re.findall(rf"(?:{marks})\s+{word}", text)
+    return any(w[:1].isupper() and w.lower() not in allowed for w in beside)
 
 
 def _unknown_proper_noun(text: str, allow: Sequence[str]) -> bool:

@@ -23,7 +23,7 @@ from toolkit.results import charts, masking
 from toolkit.results.errors import ResultsError
 from toolkit.results.ingest import read_responses, read_table, response_sheet
 from toolkit.results.model import WAVES, ColumnMapping, Summary, WaveSummary
-from toolkit.results.summary import summarise, wording
+from toolkit.results.summary import detectable_note, shared_items_note, summarise, wording
 from toolkit.workspace import ResultsVersion
 from ui import artefact, resources, state
 from ui.widgets import guarded, number, redact, require_project, run_page
@@ -52,6 +52,14 @@ def followup_available() -> bool:
 def _survey(pid: str) -> Draft | None:
     saved = state.workspace().latest_draft(pid, "survey")
     return saved.draft if saved else None
+
+
+def survey_for_wave(pid: str, wave: str, survey: Draft) -> Draft:
+    """The survey a wave's file answers: the newest survey drafted for that wave (in the project survey's
+    language), else the project's survey. Each wave's survey words some questions its own way ("Since we started
+    using ..."); read against another wave's survey those columns would match nothing."""
+    versions = state.workspace().draft_versions(pid, "survey", lang=survey.lang)
+    return next((v.draft for v in versions if v.draft.wave == wave), survey)
 
 
 def _keep(previous: ResultsVersion | None, min_group: int) -> dict:
@@ -89,18 +97,34 @@ def _import(pid: str, wave: str, name: str, data: bytes, survey: Draft, previous
     items = {q.key for q in survey.questions}
     overrides = [m for m in previous.mapping if m.method != "group" and (m.item is None or m.item in items)] \
         if previous else None
-    group = None
-    if previous and previous.group_column:
-        try:
-            table = read_table(name, data)
-            group = previous.group_column if table.column(previous.group_column) is not None else None
-        except Exception:  # read_responses below reports what is wrong with the file
-            group = None
-    responses, error = _read(name, data, survey, wave, overrides, group)
+    responses, error = _read(name, data, survey, wave, overrides, _group_column(pid, wave, name, data, previous))
     if responses is None:
         return error
     _save(pid, wave, name, data, responses, **_keep(previous, min_group))
     return ""
+
+
+def group_column(columns: list[str], chosen: list[str]) -> str | None:
+    """The group column for a new file: the first column chosen before (this wave's, then the other waves')
+    that the file has, matched as the importer matches names; None lets the importer recognise it itself."""
+    from toolkit.results.ingest.table import norm
+
+    present = {norm(c): c for c in columns}
+    return next((present[norm(c)] for c in chosen if c and norm(c) in present), None)
+
+
+def _group_column(pid: str, wave: str, name: str, data: bytes, previous: ResultsVersion | None) -> str | None:
+    """A group column chosen for this wave or another one is kept when the new file has it; a file whose column
+    is named otherwise ("Team" after "Arbetslag") gets the one recognised from its own header."""
+    others = [r.group_column for w, r in state.workspace().latest_results(pid).items() if w != wave]
+    chosen = [previous.group_column if previous else None, *others]
+    if not any(chosen):
+        return None
+    try:
+        table = read_table(name, data)
+    except Exception:  # read_responses reports what is wrong with the file
+        return None
+    return group_column([c.name for c in table.columns], [c for c in chosen if c])
 
 
 def _reread(pid: str, wave: str, saved: ResultsVersion, survey: Draft, mapping: list[ColumnMapping],
@@ -173,7 +197,7 @@ def _uploads(pid: str, survey: Draft, min_group: int) -> None:
     tabs = st.tabs(list(wave_names().values()))
     for tab, wave in zip(tabs, WAVES, strict=True):
         with tab:
-            _wave_upload(pid, wave, survey, min_group)
+            _wave_upload(pid, wave, survey_for_wave(pid, wave, survey), min_group)
 
 
 def _wave_upload(pid: str, wave: str, survey: Draft, min_group: int) -> None:
@@ -197,12 +221,12 @@ def _wave_upload(pid: str, wave: str, survey: Draft, min_group: int) -> None:
         st.caption(_("No answers for this wave yet."))
         return
     st.caption(_("Saved: {name}, version {version}.", name=saved.file_name, version=saved.version))
-    _import_report(saved)
+    _import_report(saved, survey)
     _group_choice(pid, wave, saved, survey)
     _mapping_editor(pid, wave, saved, survey)
 
 
-def _import_report(saved: ResultsVersion) -> None:
+def _import_report(saved: ResultsVersion, survey: Draft) -> None:
     """What happened to every row and column: nothing is dropped without being counted here."""
     _ = state.tr()
     report = saved.responses.report
@@ -221,10 +245,15 @@ def _import_report(saved: ResultsVersion) -> None:
     if report.unmapped_columns:
         notes.append(_("Columns not used: {columns}.", columns=", ".join(report.unmapped_columns)))
     if report.out_of_range:
-        notes.append(_("Out of range per question: {counts}.",
-                       counts=", ".join(f"{k} ({v})" for k, v in report.out_of_range.items())))
+        texts = {q.key: q.text for q in survey.questions}  # the question as the reader knows it, not its key
+        notes.append(_("Out of range per question: {counts}.", counts="; ".join(
+            f"“{_short(texts.get(k, k))}” ({number(v)})" for k, v in report.out_of_range.items())))
     for note in notes:
         st.caption(note)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _group_choice(pid: str, wave: str, saved: ResultsVersion, survey: Draft) -> None:
@@ -339,21 +368,39 @@ def _size(chart) -> tuple[int, int]:
 
 
 def _changes(summary: Summary, lang: str) -> None:
-    """Each change between waves with its verdict and the test that decided it (never a change chance explains)."""
+    """Each change between waves with the two figures compared and its verdict; the test that decided it and how
+    large a change this many people can show are said once, below (never a change chance explains)."""
     if not summary.changes:
         return
     words = wording(lang)
-    text = words["text"]
+    text, report = words["text"], words["report"]["changes"]
     labels = {d.key: d.label for w in summary.waves for d in w.dimensions}
     lines = []
     for change in summary.changes:
-        unit = text["units"]["enps" if change.dimension == "enps" else "percent"]
-        delta = ("+" if change.delta > 0 else "") + number(round(change.delta))
-        lines.append("- " + text["change"].format(
-            dimension="eNPS" if change.dimension == "enps" else labels.get(change.dimension, change.dimension),
-            first=words["waves"][change.from_], second=words["waves"][change.to], delta=delta, unit=unit,
-            verdict=words["verdicts"][change.verdict], method=change.method))
+        enps = change.dimension == "enps"
+        lines.append("- " + text["change_values"].format(
+            dimension="eNPS" if enps else labels.get(change.dimension, change.dimension),
+            first=words["waves"][change.from_], second=words["waves"][change.to],
+            from_value=_figure(change.from_value, enps, text), to_value=_figure(change.to_value, enps, text),
+            delta=signed_number(change.delta), unit=text["units"]["enps" if enps else "percent"],
+            verdict=report["verdicts"].get(change.verdict, change.verdict)).replace("  ", " "))
     st.markdown(f"**{text['changes']}**\n\n" + "\n".join(lines))
+    methods = [report["method"].format(method=m) for m in dict.fromkeys(c.method for c in summary.changes)]
+    notes = [detectable_note(summary, lang), shared_items_note(summary, lang), *methods]
+    st.caption(" ".join(n for n in notes if n))
+
+
+def _figure(value: float | None, enps: bool, text: dict) -> str:
+    """A compared figure: an eNPS with its sign, a share as "62 %"; nothing when the summary does not hold it."""
+    if value is None:
+        return ""
+    return signed_number(value) if enps else text["percent"].format(value=number(round(value)))
+
+
+def signed_number(value: float) -> str:
+    """A rounded change or eNPS with its sign, as the reader's locale writes the number ("+12", "-6")."""
+    rounded = round(value)
+    return ("+" if rounded > 0 else "") + number(rounded)
 
 
 def _wave_tables(wave: WaveSummary, lang: str) -> None:

@@ -191,7 +191,21 @@ def header_role(header: str) -> str:
             return role
     if lowered in words["meta"]["other"] or any(lowered.startswith(p) for p in words["meta_prefixes"]):
         return "meta"
-    return "group" if lowered in words["group"] else ""
+    return "group" if is_group_header(header) else ""
+
+
+def is_group_header(header: str) -> bool:
+    """Whether a header names a group column ("Team", "Arbetslag", "In welk team werk je?"), in any language."""
+    return norm(header).rstrip(" ?:") in group_headers()
+
+
+@cache
+def group_headers() -> frozenset[str]:
+    """The group-column headers of every language (`group_columns` in templates/{lang}/results.yaml)."""
+    from toolkit.models import LANGS
+    from toolkit.templates import load_template
+
+    return frozenset(norm(h).rstrip(" ?:") for lang in LANGS for h in load_template(lang, "results")["group_columns"])
 
 
 def _unique_names(columns: list[Column]) -> None:
