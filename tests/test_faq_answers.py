@@ -110,3 +110,17 @@ def test_a_topic_with_an_empty_list_of_figures_quotes_none(lang, retriever):
     assert c.block("items.training.facts") == []
     assert c.cited_facts("training") == ([], [])
     assert c.cited_facts("why_now")[0], "a topic with figures still finds one"
+
+
+@pytest.mark.parametrize("lang", ["nl", "sv"])
+@pytest.mark.parametrize("name", BRIEFS)
+def test_staff_documents_quote_no_translated_card_wording(name, lang, retriever):
+    """The cards' figures reach the FAQ and the story as they are: none says "mänskliga agenter" or
+    "menselijke medewerkers" where staff say medarbetare, handläggare, medewerkers or collega's."""
+    from toolkit.drafting import story
+
+    words = re.compile(r"mänskliga agenter|\bagenter\b|menselijke medewerkers|\bagenten\b", re.IGNORECASE)
+    for variant in (0, 1, 2):
+        for draft in (faq.compose(brief(name), lang, retriever, variant=variant),
+                      story.compose(brief(name), lang, retriever, variant=variant)):
+            assert not words.search(draft.text), words.search(draft.text)
