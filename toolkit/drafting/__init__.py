@@ -22,7 +22,7 @@ import importlib
 import logging
 
 from toolkit.brief import Brief, quoted_fields, untranslated_notice
-from toolkit.citations import MARK, CitationBook, normalise_citations, remapper
+from toolkit.citations import MARK, CitationBook, normalise_citations, remapper, without_marks
 from toolkit.drafting.compose import Retriever
 from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit, Note
 
@@ -130,12 +130,12 @@ def _timeout(timeout: float | None) -> float:
 
 
 def recheck(result: Draft, brief: Brief | None, *, plan: Draft | None = None, plan_confirmed: bool = False) -> Draft:
-    """Tidy the citation numbering and attach fresh findings and the promises it makes (after drafting or after
+    """Tidy the citation numbering (staff text keeps no marks, see `without_marks`) and attach fresh findings and the promises it makes (after drafting or after
     user edits). `plan` and `plan_confirmed`: the project's plan and whether the user confirmed it (see
     `checks.run`)."""
     from toolkit import checks
 
-    result = normalise_citations(result)
+    result = without_marks(normalise_citations(result))
     local = brief.for_lang(result.lang) if brief is not None else None
     result.promises = checks.find_promises(result, local, plan)
     result.checks = checks.run(result, local, plan=plan, plan_confirmed=plan_confirmed)

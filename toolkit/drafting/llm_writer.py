@@ -77,7 +77,8 @@ Follow these rules:
    list of formatted dates, or in a passage. Never invent figures, names or promises. Do not promise what the
    brief does not say (for example that nobody will lose their job).
 3. When a sentence relies on a passage, put the passage number in square brackets right after it, like [2].
-   Only use numbers of passages listed below, and list the numbers you used in "sources".
+   Only use numbers of passages listed below, and list the numbers you used in "sources". Staff never see
+   these numbers, so a figure from a passage also names its source in words ("According to Gartner (2025), ...").
 4. Name the worry before the benefit; be concrete: the tool's name, the date, what people will stop doing,
    who to ask. Short sentences, active voice, one idea per sentence. No Markdown, no headings inside the text.
 5. Answer with one JSON object only, exactly in the shape given at the end; no text before or after it."""
