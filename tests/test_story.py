@@ -145,3 +145,18 @@ def test_commitments_are_listed_when_the_brief_has_them(retriever):
 def test_composer_reads_cards_in_the_draft_language(retriever):
     draft = story.compose(brief_for("sv"), "sv", retriever)
     assert draft.citations and all(c.lang == "sv" for c in draft.citations)
+
+
+@pytest.mark.parametrize("lang, again", [("nl", "In hetzelfde rapport"), ("sv", "I samma rapport"),
+                                         ("en", "In the same report")])
+def test_a_second_figure_from_the_same_report_does_not_name_it_again(lang, again):
+    from fakes import FakeRetriever
+
+    from toolkit.cards import load_cards
+    from toolkit.drafting.compose import Composer
+
+    cards = [c for c in load_cards() if c.lang == lang and c.id in ("calabrio-ai-adoption",
+                                                                    "calabrio-harder-conversations")]
+    c = Composer(load_brief(EXAMPLES / f"brief-{lang}.yaml"), lang, FakeRetriever(cards), 0, "story")
+    claims, ids = c.facts("contactcenter AI Calabrio kontaktcenter contact centre", limit=2, marked=False)
+    assert len(claims) == 2 and claims[1].startswith(again) and "Calabrio" in claims[0]
