@@ -282,7 +282,10 @@ TASK = {
     "story": "Write the announcement (purpose story): one entry per section, in the order given. Keep each "
              "section's key. 'paragraphs' are short paragraphs; 'bullets' only where a list helps.",
     "faq": "Answer every question: one entry per item key, 2 to 5 short sentences each, from the brief and the "
-           "passages. Also write each section given, if any.",
+           "passages. A yes/no question gets its yes or no first, as the outline's answer gives it (or 'we do not "
+           "know yet' when the brief does not decide it), then the explanation. Each answer says something the "
+           "others do not: never repeat a sentence or a list from another answer. Also write each section given, "
+           "if any.",
     "survey": "Rewrite each survey question so it reads naturally: one statement to agree or disagree with "
               "(or one open question), one idea per item, no 'and'/'or' joining two things, no leading or "
               "negated wording. Keep each key. No citation marks in survey items.",
