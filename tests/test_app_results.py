@@ -254,3 +254,25 @@ def test_the_follow_up_is_drafted_from_the_results_when_this_installation_has_it
     assert draft.kind == "followup" and draft.lang == "nl"
     assert "Twee uur extra oefentijd per persoon in maart" in draft.text
     assert "Noord" not in draft.text and "Zuid" not in draft.text
+
+
+def test_the_language_box_marks_the_follow_up_as_written_right_after_the_first_draft(generated):
+    """Reviewers saw "(nog niet geschreven)" beside the language the first follow-up was just written in."""
+    from ui.state import doc_lang_key
+
+    root, _truth = generated
+    pid, at = _open(root)
+    box = at.selectbox(key=doc_lang_key(pid, "followup"))
+    assert box.value == "nl" and "Nederlands (nog niet geschreven)" in box.options
+    button(at, "Concept schrijven").click().run()
+    no_exceptions(at)
+    assert workspace().draft_langs(pid, "followup") == ["nl"]
+    box = at.selectbox(key=doc_lang_key(pid, "followup"))
+    assert "Nederlands (geschreven)" in box.options and "Nederlands (nog niet geschreven)" not in box.options
+    assert box.options[box.index] == "Nederlands (geschreven)"
+    # The browser keeps the label it was sent as the box's value ("… (nog niet geschreven)"): the page must
+    # send the value again, with its new label, or the box keeps showing "not written yet".
+    assert box.proto.set_value and box.proto.raw_value == "Nederlands (geschreven)"
+    at.run()  # and on the next run too
+    box = at.selectbox(key=doc_lang_key(pid, "followup"))
+    assert box.options[box.index] == "Nederlands (geschreven)"

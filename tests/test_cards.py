@@ -190,3 +190,16 @@ def test_every_card_lists_four_to_six_asks_in_its_own_language():
 def test_asks_do_not_copy_the_card_title():
     for card in _cards():
         assert card.title.lower() not in {a.lower() for a in card.asks}, card.path
+
+
+# Words a translated card uses for the people on the phones where a staff text says "medewerkers"/"collega's",
+# "medarbetare"/"kollegor"/"handläggare": a claim is quoted to staff, so it must not use them.
+TRANSLATED = {"nl": re.compile(r"menselijke medewerkers|\bagenten\b|\bagents?\b", re.IGNORECASE),
+              "sv": re.compile(r"mänskliga agenter|\bagent(er|erna|en)?\b|tack vare AI", re.IGNORECASE)}
+
+
+@pytest.mark.parametrize("lang", sorted(TRANSLATED))
+def test_a_claim_quoted_to_staff_uses_the_words_staff_use(lang):
+    for card in _cards():
+        if card.lang == lang and card.claim:
+            assert not TRANSLATED[lang].search(card.claim), f"{card.path}: {card.claim}"

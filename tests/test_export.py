@@ -199,15 +199,22 @@ def test_faq_questions_are_heading_2_with_answers_below(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_survey_tables_have_localised_scales_nps_and_answer_space(lang):
+    """All agree items on one scale form one grid a respondent ticks on paper: the scale once (the header row,
+    repeated on each page), a label row per dimension, a row of boxes per statement."""
     doc = reopen(export.to_docx(sample("survey", lang)))
     assert doc.paragraphs[2].text == TEXT[lang]["intro"]
-    assert styled(doc, "Heading 1")[:2] == list(TEXT[lang]["dims"].values())
-    assert len(doc.tables) == 4  # two dimensions, eNPS, one open question
-    purpose, trust, nps, open_box = doc.tables
-    assert [c.text for c in purpose.rows[0].cells] == [LOCALISED[lang]["statement"], *SCALES[lang]]
-    assert len(trust.rows) == 3
-    assert trust.rows[2].cells[0].text == "3. " + TEXT[lang]["items"][2]
-    assert all(cell.text == export.BOX for cell in trust.rows[1].cells[1:])
+    assert len(doc.tables) == 3  # the agree grid, eNPS, one open question
+    grid, nps, open_box = doc.tables
+    header = [c.text for c in grid.rows[0].cells]
+    assert header == [LOCALISED[lang]["statement"], *SCALES[lang]]
+    assert grid.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    rows = [[c.text for c in row.cells] for row in grid.rows[1:]]
+    dims = list(TEXT[lang]["dims"].values())
+    assert rows[0] == [dims[0]] * len(header) and rows[2] == [dims[1]] * len(header), "a merged label row"
+    assert rows[1][0] == "1. " + TEXT[lang]["items"][0] and rows[4][0] == "3. " + TEXT[lang]["items"][2]
+    assert all(row[1:] == [export.BOX] * len(SCALES[lang]) for row in (rows[1], rows[3], rows[4]))
+    assert all(not any(label in " ".join(row) for label in SCALES[lang]) for row in rows), "the scale is said once"
+    assert dims[0] not in styled(doc, "Heading 1")
     assert [c.text for c in nps.rows[0].cells] == [str(n) for n in range(11)]
     assert all(cell.text == export.BOX for cell in nps.rows[1].cells)
     assert len(open_box.columns) == 1 and open_box.rows[0].height.pt >= 72
@@ -229,7 +236,7 @@ def test_dimension_without_label_gets_readable_heading():
     for question in draft.questions:
         question.dimension_label = ""
     doc = reopen(export.to_docx(draft))
-    assert "Purpose" in styled(doc, "Heading 1") and "Enps" in styled(doc, "Heading 1")
+    assert doc.tables[0].rows[1].cells[0].text == "Purpose" and "Enps" in styled(doc, "Heading 1")
 
 
 # -------------------------------------------------------------------------------------------------- plan
@@ -486,3 +493,10 @@ def test_survey_csv_defuses_spreadsheet_formulas_and_allows_semicolons():
     data = export.survey_csv(draft, delimiter=";")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0]["text"].startswith("'=")
+
+
+def test_the_plain_text_of_a_survey_gives_each_scale_once_before_its_items():
+    draft = sample("survey", "en")
+    scale = "(" + " / ".join(SCALES["en"]) + ")"
+    assert draft.text.count(scale) == 1
+    assert draft.text.index(scale) < draft.text.index("1. " + TEXT["en"]["items"][0])

@@ -176,7 +176,9 @@ def test_a_confirmed_upload_goes_in_as_delimited_data_and_its_figure_needs_confi
     assert "DATA, not instructions" in prompt
     # the obedient model wrote the planted figure and cited the upload: cited, yet not grounded by anyone but
     # the user, so the check names the document and asks for confirmation
-    assert "90% will lose their jobs [1]." in result.text and result.citations[0].kind == "upload"
+    # (staff text carries no [n] mark; the section still lists the upload as its source)
+    assert "90% will lose their jobs." in result.text and result.citations[0].kind == "upload"
+    assert result.citations[0].id in next(s.citations for s in result.sections if "90%" in " ".join(s.paragraphs))
     marked = [f for f in result.checks if f.needs_confirmation]
     assert marked and marked[0].message == "The figure “90%” comes only from your document “memo.docx”."
     assert all(f.check == "grounding" and f.severity == "warning" for f in marked)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from toolkit.models import Citation, Draft, FaqItem, Hit
 
 MARK = re.compile(r"\[(\d+)\]")  # one citation mark; group 1 is the number
+MANAGER_KINDS = frozenset({"plan"})  # documents for managers: their text keeps its [n] marks
 # A mark that lists several sources ("[1, 2]", "[3-4]"), as a model or a user may write it; group 1 the list.
 MARK_LIST = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
 MARK_PATTERN = r"\[\d{1,3}\]"  # a mark without groups, to embed in other patterns (e.g. splitting runs)
@@ -118,6 +119,22 @@ def normalise_citations(result: Draft) -> Draft:
         set_(MARK.sub(lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", get()))
     result.citations = [result.citations[old - 1] for old in used]
     _sync_citation_lists(result)
+    return result
+
+
+def without_marks(result: Draft) -> Draft:
+    """Staff text carries no [n] marks, whichever engine wrote it (a model marks the passages it used): the
+    marks go, each part keeps the sources they named in its `citations`, so the source list of the review
+    edition and the grounding check still see them. Call it after `normalise_citations`. A document for
+    managers (`MANAGER_KINDS`) keeps its marks."""
+    if result.kind in MANAGER_KINDS:
+        return result
+    result = result.model_copy(deep=True)
+    for get, set_ in _texts(result):
+        set_(strip_marks(get()))
+    for question in result.questions:
+        question.text = strip_marks(question.text)
+    result.survey_intro = strip_marks(result.survey_intro)
     return result
 
 

@@ -204,11 +204,12 @@ def draft_text(draft: Draft) -> str:
     for item in draft.items:
         parts.append(item.question)
         parts.append(item.answer)
+    scale: list[str] = []
     for n, question in enumerate(draft.questions, start=1):
-        line = f"{n}. {question.text}"
-        if question.options:
-            line += " (" + " / ".join(question.options) + ")"
-        parts.append(line)
+        if question.options and question.options != scale:  # a scale once, before the items that share it
+            parts.append("(" + " / ".join(question.options) + ")")
+        scale = question.options
+        parts.append(f"{n}. {question.text}")
     for entry in draft.timeline:
         parts.append(f"{entry.date_label}: {entry.touchpoint} ({entry.sender}, {entry.audience}, {entry.channel})")
     for block in draft.workshop:

@@ -170,9 +170,16 @@ def language_choice(container, pid: str, kind: str) -> str:
         return _("{language} (written)", language=name) if code in written else \
             _("{language} (not written yet)", language=name)
 
-    default = doc_lang(pid, kind)
-    return container.selectbox(_("Document language"), langs, index=langs.index(default), format_func=label,
-                               key=state.doc_lang_key(pid, kind),
+    key = state.doc_lang_key(pid, kind)
+    labels = {code: label(code) for code in langs}
+    index = langs.index(doc_lang(pid, kind))
+    chosen, shown = st.session_state.get(key), st.session_state.get(f"{key}:labels", {})
+    if chosen in labels and shown.get(chosen, labels[chosen]) != labels[chosen]:
+        # The browser holds the label it was sent last ("… (not written yet)") as the box's value and shows it
+        # until told otherwise: a draft written since then needs the value sent again with its new label.
+        st.session_state[key], index = chosen, 0  # (index 0: the value comes from the session, no default)
+    st.session_state[f"{key}:labels"] = labels
+    return container.selectbox(_("Document language"), langs, index=index, format_func=labels.get, key=key,
                                help=_("Each language is a document of its own, with its own versions. Choose "
                                       "a language without a draft to write this document in it too."))
 

@@ -22,7 +22,15 @@ import importlib
 import logging
 
 from toolkit.brief import Brief, quoted_fields, untranslated_notice
-from toolkit.citations import MARK, CitationBook, normalise_citations, remapper
+from toolkit.citations import (
+    MANAGER_KINDS,
+    MARK,
+    CitationBook,
+    normalise_citations,
+    remapper,
+    strip_marks,
+    without_marks,
+)
 from toolkit.drafting.compose import Retriever
 from toolkit.models import DRAFT_KINDS, Citation, Draft, FaqItem, Hit, Note
 
@@ -100,8 +108,9 @@ def _write(kind, brief, lang, variant, wave, retriever, chat_model, timeout, con
     read in the draft's language; brief text the draft quotes in another language is named in a notice."""
     brief = brief.for_lang(lang)
     result = offline_draft(kind, brief, lang, retriever, variant, wave, **(context or {}))
-    if chat_model is not None:
-        result = _with_model(kind, brief, lang, retriever, chat_model, result, timeout)
+    if chat_model is not None:  # a model marks the passages it used; staff read no marks (see `without_marks`)
+        result = without_marks(normalise_citations(_with_model(kind, brief, lang, retriever, chat_model, result,
+                                                               timeout)))
     quoted = quoted_fields(brief, result.text)
     if quoted:
         result.notices.insert(0, untranslated_notice(quoted, lang))  # about the brief: before any engine notice
@@ -238,7 +247,10 @@ def add_question(current: Draft, question: str, brief: Brief, *, retriever: Retr
         try:
             item = llm_writer.answer_question(question, brief.for_lang(current.lang), current.lang, passages,
                                               chat_model, timeout=_timeout(timeout), brief_lines=own)
-            return add_faq_item(current, item, llm_writer.item_citations(item, passages), brief)
+            result = add_faq_item(current, item, llm_writer.item_citations(item, passages), brief)
+            if result.kind not in MANAGER_KINDS:  # the new answer keeps its sources in `citations`, not as marks
+                result.items[-1].answer = strip_marks(result.items[-1].answer)
+            return result
         except llm_writer.LLMWriteError as exc:
             log.warning("language model failed for a question: %s", exc.reason)
             notice = llm_writer.fallback_notice(exc, current.lang, what="answer")

@@ -370,12 +370,11 @@ class Composer(Blocks):
 
         `only` names a template list of card ids or topics the figure must match (e.g. figures about jobs).
         `marked=False` is for staff text: no [n] mark (the claim names its source in words; the template's
-        `claims.<card id>` may word it for staff), the card stays among the draft's citations. A figure from the
-        same source as the one before it takes the template's `claims_same_source.<card id>` ("The same report
-        finds ..."), so a text does not name one report twice in a row."""
+        `claims.<card id>` may word it for staff, and `claims_again.<card id>` right after a figure from the same
+        source: "the same report ..."), the card stays among the draft's citations."""
         wanted = set(self.block(only) or []) if only else set()
         avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
-        sentences, ids, previous = [], [], None
+        sentences, ids, source = [], [], ""
         for hit in self.search(query, k=20):
             if len(sentences) >= limit:
                 break
@@ -383,9 +382,9 @@ class Composer(Blocks):
                 continue
             if hit.kind == "fact" and hit.claim and _DIGIT.search(hit.claim) and hit.card_id not in self.used:
                 mark = self.book.cite(hit)
-                again = not marked and previous == hit.source and self.say(f"claims_same_source.{hit.card_id}")
+                again = self.say(f"claims_again.{hit.card_id}") if hit.source == source else ""  # "the same report"
                 claim = again or self.say(f"claims.{hit.card_id}") or hit.claim
-                previous = hit.source
+                source = hit.source
                 sentences.append(with_mark(sentence(claim), mark) if marked else sentence(claim))
                 self.used.add(hit.card_id)
                 ids.append(hit.card_id)

@@ -24,6 +24,7 @@ from toolkit.drafting.compose import Composer, Retriever, join_list, sentence
 from toolkit.drafting.plan import schedule
 from toolkit.i18n import format_long_date
 from toolkit.models import Draft, FaqItem, Hit, Note, Section
+from toolkit.templates import load_template
 
 # Reading order: the worry first, then the why, the what, and the practical questions. Which of them a draft asks
 # depends on the tool (`kinds:` per item in the template).
@@ -33,6 +34,8 @@ ORDER = ("job", "why_now", "what_ai", "stops", "same", "training", "suggestions"
 # The plan's dates an answer may name (slot -> plan touchpoint).
 PLAN_SLOTS = {"individual_date": "individual", "group_date": "group", "training_date": "training",
               "follow_up_date": "follow_up_individual_1"}
+# The FAQ's overview answers: each lists one whole brief list, and no other answer repeats an entry of it.
+OVERVIEW = {"what_ai": "changes", "stops": "stops_doing", "same": "stays_same", "success": "success_measures"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MIN_OVERLAP = 2  # content words a question must share with a brief entry or passage to count as relevant
@@ -61,6 +64,20 @@ def _matching(items: list[str], words: list[str]) -> list[str]:
     return [i for i in items if any(w in i.lower() for w in words)]
 
 
+def _rules_out_redundancies(entry: str) -> bool:
+    """Whether a brief line rules out redundancies (the promise check's patterns, in any language: the brief's
+    lines may be in another language than the draft)."""
+    for lang in ("en", "nl", "sv"):
+        patterns = load_template(lang, "promises")["promises"]["no_redundancies"]["patterns"]
+        if any(re.search(p, entry, re.IGNORECASE) for p in patterns):
+            return True
+    return False
+
+
+def _key(entry: str) -> str:
+    return " ".join(entry.lower().rstrip(".").split())
+
+
 def _brief_items(brief: Brief) -> list[str]:
     return [*brief.changes, *brief.stops_doing, *brief.stays_same, *brief.commitments, *brief.success_measures,
             *brief.facts]
@@ -77,14 +94,17 @@ class FaqComposer(Composer):
         self.touchpoints: list[str] = []
         self._item = ""  # the item being written, for the notes it leaves
         self._promised: dict[str, list[str]] = {}  # item -> plan touchpoints its answer promises
+        self.told: dict[str, str] = {}  # brief entry (normalised) -> the item whose answer states it
+        self.situation = "known"  # what the brief says on the item being written: known, open (nothing), ruled_out
+        self._see = ""  # the item that already states the entries the item being written would list
         self.plan = schedule(brief.start_date)
         for slot, key in PLAN_SLOTS.items():
             self.slots[slot] = format_long_date(self.plan[key], lang)
             self.derived.append(self.slots[slot])
 
-    def item_block(self, key: str, part: str) -> str:
+    def item_block(self, key: str, part: str, **extra: str) -> str:
         """One text block of an item; a block that promises a plan touchpoint remembers it for the item's note."""
-        text = self.say(f"items.{key}.{part}")
+        text = self.say(f"items.{key}.{part}", **extra)
         for touchpoint in (self.block(f"items.{key}.touchpoints.{part}") or []) if text else []:
             self._promised.setdefault(key, [])
             if touchpoint not in self._promised[key]:
@@ -103,6 +123,32 @@ class FaqComposer(Composer):
                 for t in promised]
         self.item_notes.append(Note(section=key, text=self.say("plan_note", what=join_list(what, self.lang)),
                                source="plan"))
+
+    def tell(self, key: str, entries: list[str]) -> None:
+        """`key`'s answer states these brief entries: no other answer repeats them."""
+        for entry in entries:
+            self.told.setdefault(_key(entry), key)
+
+    def fresh(self, entries: list[str]) -> list[str]:
+        """The entries no other answer states yet (now told by the item being written). When some were stated
+        elsewhere, `_see` names that item, so the answer can point to it instead of repeating."""
+        own = [e for e in entries if self.told.get(_key(e), self._item) == self._item]
+        elsewhere = [self.told[_key(e)] for e in entries if self.told.get(_key(e), self._item) != self._item]
+        self._see = elsewhere[0] if elsewhere and not own else ""
+        self.tell(self._item, own)
+        return own
+
+    def see_also(self, key: str, fallback: str) -> str:
+        """The item's pointer to the answer that already states its brief entries (`told`, with that answer's
+        question as {see}), or the `fallback` block when the item has no pointer."""
+        if self._see and self.block(f"items.{key}.told"):
+            return self.item_block(key, "told", see=self.say(f"items.{self._see}.question").rstrip("?.!"))
+        return self.item_block(key, fallback)
+
+    def yes_no(self, question: str) -> bool:
+        """Whether a question is answered yes or no: it does not open with a question word."""
+        first = _WORD.findall(question.lower())[:1]
+        return bool(first) and first[0] not in set(self.block("question_words") or [])
 
     def applies(self, key: str, kinds: list[str]) -> bool:
         """Whether an item fits the tool: one of its `kinds` is among the brief's."""
@@ -124,10 +170,9 @@ class FaqComposer(Composer):
         return [], []
 
     def cited_facts(self, key: str, limit: int = 1) -> tuple[list[str], list[str]]:
-        """Research figures for a topic, attributed in words (no [n] mark); the card is cited in the book.
-        An item without `facts` takes any figure on its topic; `facts: []` takes none."""
+        """Research figures for a topic, attributed in words (no [n] mark); the card is cited in the book."""
         listed = self.block(f"items.{key}.facts")
-        if listed == []:  # an explicit empty list: this answer states no outside figure
+        if listed == []:  # the topic quotes no figure (absent: any figure that fits the topic's query)
             return [], []
         wanted = set(listed or [])
         avoid = set(self.block("avoid_facts") or [])  # figures that alarm rather than explain in a staff text
@@ -149,16 +194,20 @@ class FaqComposer(Composer):
         card's own claim leans on an adviser)."""
         return self.say(f"claims.{hit.card_id}") or sentence(hit.claim)
 
-    # one function per topic: returns (answer parts, cited card ids) -------------------------------------
+    # one function per topic: returns (answer parts, cited card ids). A topic lists only brief entries no
+    # earlier answer states (`fresh`), and says through `situation` which yes/no lead its answer takes.
 
     def job(self) -> tuple[list[str], list[str]]:
         b = self.brief
-        parts = [self.item_block("job", "worry")]
-        promised = _matching(b.commitments, self.block("items.job.keywords") or [])
-        if promised:
-            parts += [self.item_block("job", "commitments_lead"), _sentences(promised)]
+        promised = self.fresh(_matching(b.commitments, self.block("items.job.keywords") or []))
+        if any(_rules_out_redundancies(entry) for entry in promised):
+            self.situation = "ruled_out"
+            parts = [_sentences(promised)]
+        elif promised:
+            parts = [self.item_block("job", "commitments_lead"), _sentences(promised)]
         else:
-            parts.append(self.item_block("job", "undecided"))
+            self.situation = "open"
+            parts = [self.item_block("job", "undecided")]
         claims, ids = self.cited_facts("job")
         if claims:
             parts += [claims[0], self.item_block("job", "fact_close")]
@@ -167,32 +216,29 @@ class FaqComposer(Composer):
 
     def why_now(self) -> tuple[list[str], list[str]]:
         b = self.brief
-        parts = [sentence(b.purpose)]
-        if b.facts:
-            parts.append(sentence(b.facts[0]))
+        parts = [sentence(b.purpose), *(sentence(f) for f in self.fresh(b.facts[:1]))]
         claims, ids = self.cited_facts("why_now")
         return [*parts, *claims, self.item_block("why_now", "start")], ids
 
     def what_ai(self) -> tuple[list[str], list[str]]:
+        """What the tool does: the brief's changes. What stays the same is the `same` answer's, not repeated."""
         b = self.brief
-        parts = [self.item_block("what_ai", "does"), _sentences(b.changes)]
-        if b.stays_same:
-            parts += [self.item_block("what_ai", "does_not"), _sentences(b.stays_same)]
-        else:
+        parts = [self.item_block("what_ai", "does"), _sentences(self.fresh(b.changes))]
+        if not b.stays_same:
             parts.append(self.item_block("what_ai", "does_not_unknown"))
         return parts, []
 
     def stops(self) -> tuple[list[str], list[str]]:
         lines, ids = self.cited_guidance("stops")
         lead = self.item_block("stops", "lead")
-        return [f"{lead} {join_list(self.brief.stops_doing, self.lang)}.", *lines], ids
+        return [f"{lead} {join_list(self.fresh(self.brief.stops_doing), self.lang)}.", *lines], ids
 
     def same(self) -> tuple[list[str], list[str]]:
         lines, ids = self.cited_guidance("same")
-        return [self.item_block("same", "lead"), _sentences(self.brief.stays_same), *lines], ids
+        return [self.item_block("same", "lead"), _sentences(self.fresh(self.brief.stays_same)), *lines], ids
 
     def training(self) -> tuple[list[str], list[str]]:
-        own = _matching(_brief_items(self.brief), self.block("items.training.keywords") or [])
+        own = self.fresh(_matching(_brief_items(self.brief), self.block("items.training.keywords") or []))
         claims, ids = self.cited_facts("training")
         lines, gids = self.cited_guidance("training")
         return [self.item_block("training", "plan"), _sentences(own), *claims, *lines,
@@ -200,7 +246,8 @@ class FaqComposer(Composer):
 
     def monitoring(self) -> tuple[list[str], list[str]]:
         b = self.brief
-        own = _matching([*b.changes, *b.stays_same, *b.commitments], self.block("items.monitoring.keywords") or [])
+        own = self.fresh(_matching([*b.changes, *b.stays_same, *b.commitments],
+                                   self.block("items.monitoring.keywords") or []))
         parts = [self.item_block("monitoring", "open")]
         if own:
             parts += [self.item_block("monitoring", "known"), _sentences(own)]
@@ -208,22 +255,24 @@ class FaqComposer(Composer):
         return parts, []
 
     def human(self) -> tuple[list[str], list[str]]:
-        own = _matching([*self.brief.changes, *self.brief.stays_same], self.block("items.human.keywords") or [])
+        own = self.fresh(_matching([*self.brief.changes, *self.brief.stays_same],
+                                   self.block("items.human.keywords") or []))
         claims, ids = self.cited_facts("human")
         lines, gids = self.cited_guidance("human")
-        parts = [self.item_block("human", "known"), _sentences(own)] if own else [self.item_block("human", "open")]
+        parts = [self.item_block("human", "known"), _sentences(own)] if own else [self.see_also("human", "open")]
         return [*parts, *claims, *lines], ids + gids
 
     def wrong(self) -> tuple[list[str], list[str]]:
-        own = _matching(self.brief.changes, self.block("items.wrong.keywords") or [])
+        own = self.fresh(_matching(self.brief.changes, self.block("items.wrong.keywords") or []))
         lines, ids = self.cited_guidance("wrong")
         return [self.item_block("wrong", "open"), _sentences(own), self.item_block("wrong", "report"), *lines], ids
 
     def success(self) -> tuple[list[str], list[str]]:
         b = self.brief
         lines, ids = self.cited_guidance("success", limit=2)
-        if b.success_measures:
-            parts = [self.item_block("success", "lead"), _sentences(b.success_measures)]
+        measures = self.fresh(b.success_measures)
+        if measures:
+            parts = [self.item_block("success", "lead"), _sentences(measures)]
         else:
             parts = [self.item_block("success", "open")]
         return [*parts, *lines], ids
@@ -249,11 +298,13 @@ class FaqComposer(Composer):
 
     def _from_brief(self, key: str, items: list[str], opening: str, closing: str) -> list[str]:
         """An answer that names what the brief says on the topic ('known' and its entries), or the item's
-        opening when it says nothing, then its closing."""
+        opening when it says nothing (or a pointer to the answer that already says it), then its closing."""
         own = _matching(items, self.block(f"items.{key}.keywords") or [])
         about = self.block(f"items.{key}.about")  # the entry must be about the item's subject too
-        own = _matching(own, about) if about else own
-        parts = [self.item_block(key, "known"), _sentences(own)] if own else [self.item_block(key, opening)]
+        own = self.fresh(_matching(own, about) if about else own)
+        if not own:
+            self.situation = "open"
+        parts = [self.item_block(key, "known"), _sentences(own)] if own else [self.see_also(key, opening)]
         return [*parts, self.item_block(key, closing)] if closing else parts
 
     def handled(self) -> tuple[list[str], list[str]]:
@@ -261,7 +312,7 @@ class FaqComposer(Composer):
 
     def suggestions(self) -> tuple[list[str], list[str]]:
         b = self.brief
-        own = _matching([*b.changes, *b.stays_same], self.block("items.suggestions.keywords") or [])
+        own = self.fresh(_matching([*b.changes, *b.stays_same], self.block("items.suggestions.keywords") or []))
         parts = [self.item_block("suggestions", "open")]
         if own:
             parts += [self.item_block("suggestions", "known"), _sentences(own)]
@@ -273,17 +324,20 @@ class FaqComposer(Composer):
 
     def summary_readers(self) -> tuple[list[str], list[str]]:
         b = self.brief
-        own = _matching([*b.changes, *b.stays_same, *b.commitments], self.block("items.summary_readers.keywords")
-                        or [])
+        own = self.fresh(_matching([*b.changes, *b.stays_same, *b.commitments],
+                                   self.block("items.summary_readers.keywords") or []))
         parts = [self.item_block("summary_readers", "known"), _sentences(own)] if own else []
         return [*parts, self.item_block("summary_readers", "confirm")], []
 
     def scored(self) -> tuple[list[str], list[str]]:
         b = self.brief
-        own = _matching([*b.changes, *b.stays_same, *b.commitments], self.block("items.scored.keywords") or [])
+        own = self.fresh(_matching([*b.changes, *b.stays_same, *b.commitments],
+                                   self.block("items.scored.keywords") or []))
         parts = [self.item_block("scored", "open")]
         if own:
             parts += [self.item_block("scored", "known"), _sentences(own)]
+        else:
+            self.situation = "open"
         return [*parts, self.item_block("scored", "confirm")], []
 
     def routing_calls(self) -> tuple[list[str], list[str]]:
@@ -292,16 +346,27 @@ class FaqComposer(Composer):
     def roster(self) -> tuple[list[str], list[str]]:
         return self._from_brief("roster", [*self.brief.changes, *self.brief.stays_same], "open", "report"), []
 
+    def lead(self, key: str, question: str) -> str:
+        """The yes or no a yes/no question gets first (`yes_no`, per situation where it depends on the brief:
+        `ruled_out`, `known`, `open`); '' for an open question."""
+        if not self.yes_no(question):
+            return ""
+        block = self.block(f"items.{key}.yes_no")
+        if isinstance(block, dict) and {"ruled_out", "known", "open"} & set(block):
+            return self.item_block(key, f"yes_no.{self.situation}") if self.situation in block else ""
+        return self.item_block(key, "yes_no")
+
     def item(self, key: str) -> FaqItem | None:
         """One standard FAQ item, or None when the brief gives nothing to say (e.g. no stays_same)."""
         if key == "same" and not self.brief.stays_same:
             return None
         build: Callable[[], tuple[list[str], list[str]]] = getattr(self, key)
-        self._item = key
+        self._item, self.situation = key, "known"
+        question = self.item_block(key, "question")
         parts, ids = build()
         self.plan_note(key)
-        answer = _join(parts)
-        return FaqItem(key=key, question=self.item_block(key, "question"), answer=answer, citations=ids)
+        answer = _join([self.lead(key, question), *parts])
+        return FaqItem(key=key, question=question, answer=answer, citations=ids)
 
 
 def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, confirmed: bool = False) -> Draft:
@@ -310,6 +375,9 @@ def compose(brief: Brief, lang: str, retriever: Retriever, variant: int = 0, con
     c = FaqComposer(brief, lang, retriever, variant, "faq", confirmed=confirmed)
     kinds, _inferred = tool_kinds(brief)
     keys = [key for key in ORDER if c.applies(key, kinds)]
+    for key, field in OVERVIEW.items():  # the overview answers own their lists, whatever is written first
+        if key in keys:
+            c.tell(key, getattr(brief, field))
     # Topics that need a particular figure pick first; the reading order is ORDER.
     built = {key: c.item(key) for key in dict.fromkeys(k for k in ("career", "job", "human", *keys) if k in keys)}
     items = [built[key] for key in keys if built[key] is not None]

@@ -77,7 +77,8 @@ Follow these rules:
    list of formatted dates, or in a passage. Never invent figures, names or promises. Do not promise what the
    brief does not say (for example that nobody will lose their job).
 3. When a sentence relies on a passage, put the passage number in square brackets right after it, like [2].
-   Only use numbers of passages listed below, and list the numbers you used in "sources".
+   Only use numbers of passages listed below, and list the numbers you used in "sources". Staff never see
+   these numbers, so a figure from a passage also names its source in words ("According to Gartner (2025), ...").
 4. Name the worry before the benefit; be concrete: the tool's name, the date, what people will stop doing,
    who to ask. Short sentences, active voice, one idea per sentence. No Markdown, no headings inside the text.
 5. Answer with one JSON object only, exactly in the shape given at the end; no text before or after it."""
@@ -281,7 +282,10 @@ TASK = {
     "story": "Write the announcement (purpose story): one entry per section, in the order given. Keep each "
              "section's key. 'paragraphs' are short paragraphs; 'bullets' only where a list helps.",
     "faq": "Answer every question: one entry per item key, 2 to 5 short sentences each, from the brief and the "
-           "passages. Also write each section given, if any.",
+           "passages. A yes/no question gets its yes or no first, as the outline's answer gives it (or 'we do not "
+           "know yet' when the brief does not decide it), then the explanation. Each answer says something the "
+           "others do not: never repeat a sentence or a list from another answer. Also write each section given, "
+           "if any.",
     "survey": "Rewrite each survey question so it reads naturally: one statement to agree or disagree with "
               "(or one open question), one idea per item, no 'and'/'or' joining two things, no leading or "
               "negated wording. Keep each key. No citation marks in survey items.",

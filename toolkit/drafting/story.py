@@ -42,12 +42,11 @@ def _why(c: Composer) -> Section:
 
 def _vision(c: Composer) -> Section:
     b = c.brief
-    if b.vision:
-        paragraphs = [sentence(b.vision), c.say("vision.together")]
+    if b.vision:  # an executive ties the choice to the direction ("that direction ...") before asking for help
+        paragraphs = [sentence(b.vision), c.say("vision.executive") if b.sender == "executive" else "",
+                      c.say("vision.together")]
     else:
-        paragraphs = [c.say("vision.open_question")]
-    if b.sender == "executive":
-        paragraphs.append(c.say("vision.executive"))
+        paragraphs = [c.say("vision.open_question"), c.say("vision.executive") if b.sender == "executive" else ""]
     return Section(key="vision", heading=c.say("vision.heading"), paragraphs=[p for p in paragraphs if p])
 
 

@@ -21,6 +21,7 @@ from toolkit.export.wordxml import (
     narrow_margins,
     scale_width,
     set_widths,
+    shade,
     table_borders,
     valign,
 )
@@ -72,7 +73,9 @@ def faq(w: Writer) -> None:
 
 @layout("survey")
 def survey(w: Writer) -> None:
-    """Intro, sections, then the questions grouped by dimension: agree items in tables, eNPS, open boxes."""
+    """Intro, sections, then the questions: consecutive agree items that share a scale in one grid (the scale
+    once, as the header row repeated on every page; a row per dimension, a row per statement with a box under
+    each label), eNPS and open questions under their dimension's heading."""
     if clean_text(w.draft.survey_intro).strip():
         with w.part("intro"):
             w.block(w.draft.survey_intro)
@@ -82,40 +85,44 @@ def survey(w: Writer) -> None:
         instruction.runs[-1].italic = True
         instruction.paragraph_format.space_before = Pt(10)
     numbers = itertools.count(1)  # questions are numbered through the whole survey
-    for label, questions in _by_dimension(w.draft.questions):
-        w.heading(label, 1)
-        for group in _runs_of_same_scale(questions):
-            if group[0].type == "likert":
-                likert_table(w, group, numbers)
-            elif group[0].type == "nps":
-                for question in group:
-                    nps(w, question, numbers)
-            else:
-                for question in group:
-                    open_question(w, question, numbers)
+    for block in _blocks(_by_dimension(w.draft.questions)):
+        if block[0][1][0].type == "likert":
+            likert_table(w, block, numbers)
+            continue
+        for label, questions in block:
+            w.heading(label, 1)
+            for question in questions:
+                (nps if question.type == "nps" else open_question)(w, question, numbers)
 
 
 def _numbered(numbers: Iterator[int], text: str) -> str:
     return f"{next(numbers)}. {one_line(text)}"
 
 
-def likert_table(w: Writer, questions: list[SurveyQuestion], numbers: Iterator[int]) -> None:
-    """One table for agree items that share a scale: the statement, then a box under each label."""
-    labels = [one_line(option) for option in questions[0].options] or ["1", "2", "3", "4", "5"]
+def likert_table(w: Writer, block: list[tuple[str, list[SurveyQuestion]]], numbers: Iterator[int]) -> None:
+    """One grid for agree items that share a scale: the scale labels once (the header row, repeated on each
+    page), then per dimension a label row and per statement a row with a box under each label."""
+    labels = [one_line(option) for option in block[0][1][0].options] or ["1", "2", "3", "4", "5"]
     column = scale_width(labels, w.text_width)
     widths = [w.text_width - column * len(labels)] + [column] * len(labels)
     table = w.table([w._("Statement"), *labels], widths)
     for cell in table.rows[0].cells[1:]:
         center(cell, size=8)
         narrow_margins(cell)
-    for question in questions:
-        cells = table.add_row().cells
-        w.cell_text(cells[0], _numbered(numbers, question.text))
-        w.parts.setdefault(question.key, []).append(cells[0].paragraphs[0])
-        valign(cells[0])
-        for cell in cells[1:]:
-            w.cell_text(cell, BOX)
-            center(cell, size=13)
+    for label, questions in block:
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-1])
+        w.cell_text(merged, label, style="Table Heading", bold=True)
+        merged.paragraphs[0].paragraph_format.keep_with_next = True  # a dimension's label stays with its items
+        shade(merged)
+        for question in questions:
+            cells = table.add_row().cells
+            w.cell_text(cells[0], _numbered(numbers, question.text))
+            w.parts.setdefault(question.key, []).append(cells[0].paragraphs[0])
+            valign(cells[0])
+            for cell in cells[1:]:
+                w.cell_text(cell, BOX)
+                center(cell, size=13)
     finish_rows(table)
 
 
@@ -167,8 +174,25 @@ def _by_dimension(questions: list[SurveyQuestion]) -> list[tuple[str, list[Surve
     return result
 
 
+def _blocks(groups: list[tuple[str, list[SurveyQuestion]]]) -> list[list[tuple[str, list[SurveyQuestion]]]]:
+    """Consecutive dimensions whose items are all agree items on one scale form one grid; a dimension that
+    mixes scales or types is split into runs of one type and scale, each its own block."""
+    blocks: list[list[tuple[str, list[SurveyQuestion]]]] = []
+    for label, questions in groups:
+        for run in _runs_of_same_scale(questions):
+            last = blocks[-1][-1][1][0] if blocks else None
+            if (last is not None and last.type == "likert" == run[0].type and last.options == run[0].options):
+                if blocks[-1][-1][0] == label:
+                    blocks[-1][-1] = (label, [*blocks[-1][-1][1], *run])
+                else:
+                    blocks[-1].append((label, run))
+            else:
+                blocks.append([(label, run)])
+    return blocks
+
+
 def _runs_of_same_scale(questions: list[SurveyQuestion]) -> list[list[SurveyQuestion]]:
-    """Consecutive questions that share a type and (for likert) a scale go in one table."""
+    """Consecutive questions that share a type and (for likert) a scale."""
     runs: list[list[SurveyQuestion]] = []
     for question in questions:
         if runs and runs[-1][0].type == question.type and runs[-1][0].options == question.options:

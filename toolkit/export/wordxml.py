@@ -318,3 +318,18 @@ def valign(cell: _Cell) -> None:
         valign = OxmlElement("w:vAlign")
         valign.set(qn("w:val"), "center")
         tc_pr.append(valign)
+
+
+def shade(cell: _Cell, fill: str = "EDF2F7") -> None:
+    """A light background, for a row that labels the rows under it (a survey dimension in the grid)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:shd")):
+        tc_pr.remove(old)
+    shd = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    later = [tc_pr.find(qn(f"w:{tag}")) for tag in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
+                                                     "hideMark")]  # shd precedes these in the schema
+    following = next((element for element in later if element is not None), None)
+    if following is not None:
+        following.addprevious(shd)
+    else:
+        tc_pr.append(shd)

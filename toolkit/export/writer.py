@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from toolkit.citations import MARK_PATTERN, strip_marks
+from toolkit.citations import MANAGER_KINDS, MARK_PATTERN, strip_marks
 from toolkit.export.reference import copy_default_style
 from toolkit.export.wordxml import (
     Numbering,
@@ -45,7 +45,6 @@ _BULLET_LINE = re.compile(r"^\s*[-*\u2022]\s+(.*)$")
 _LONG_DATE = re.compile(r"\b\d{1,2} [^\W\d]+ \d{4}\b")  # "8 februari 2027": a plan date a note may name
 _FIGURE = re.compile(r"(?<![\d.,])\d{2,3}(?![\d.,]?\d)")  # "70" in "70 procent": the figure a fact note is about
 EDITIONS: tuple[str, ...] = ("review", "ready")
-MANAGER_KINDS = frozenset({"plan"})  # read by managers: sources stay in the ready edition too
 _NUMBER_LINE = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
 _SUBJECTS = {
     "story": "Purpose story",
