@@ -14,3 +14,7 @@ def _isolated_state(tmp_path, monkeypatch):
                 "TOOLKIT_LLM_MODEL", "TOOLKIT_LLM_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
     yield
+
+
+# A real PostgreSQL for the workspace tests: `workspace_location` (sqlite and postgresql), `postgresql_url`.
+from db_support import postgresql_server, postgresql_url, workspace_location  # noqa: E402, F401
