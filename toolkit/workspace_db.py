@@ -17,7 +17,9 @@ A URL's password is never printed: `display(location)` masks it.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +35,8 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
+    select,
     text,
 )
 from sqlalchemy.engine import URL, Connection, make_url
@@ -140,7 +144,7 @@ def database_url(location: str | Path) -> URL:
         return URL.create("sqlite", database=str(Path(raw).expanduser()))
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise BadLocation("the workspace database URL cannot be read") from None
     if url.drivername in ("postgresql", "postgresql+psycopg"):
         return url.set(drivername="postgresql+psycopg")
@@ -219,12 +223,28 @@ def _sqlite_engine(url: URL) -> Engine:
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("workspace_write") else "BEGIN")
 
-    raw = made.raw_connection()
-    try:
-        raw.cursor().execute("PRAGMA journal_mode=WAL")  # kept in the file: readers never wait for a writer
-    finally:
-        raw.close()
+    _use_wal(made)
     return made
+
+
+def _use_wal(made: Engine) -> None:
+    """Put the file in WAL mode (kept in the file: readers never wait for a writer). Switching needs the file to
+    itself for a moment, and SQLite answers "locked" at once rather than waiting when another process opens the
+    new file too: try again until the busy time-out."""
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    while True:
+        raw = made.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        finally:
+            raw.close()
+        time.sleep(0.05)
 
 
 @cache
@@ -270,6 +290,59 @@ def upgrade(found: Engine) -> str:
             finally:
                 config.attributes.pop("connection", None)
     return head()
+
+
+def status(location: str | Path) -> tuple[str | None, str]:
+    """(the revision a workspace is at, the newest revision), without migrating or creating anything: a SQLite
+    file that does not exist yet is at None."""
+    url = database_url(location)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+        return None, head()
+    probe = create_engine(url, poolclass=NullPool)
+    try:
+        return current(probe), head()
+    finally:
+        probe.dispose()
+
+
+def migrate(location: str | Path) -> str:
+    """Bring a workspace to the newest revision now (what opening it does, for an operator); returns it."""
+    return current(engine(location)) or head()
+
+
+class NotEmpty(ValueError):
+    """A workspace copy goes only into a workspace that has no projects yet."""
+
+
+def copy_workspace(source: str | Path, target: str | Path, batch: int = 500) -> dict[str, int]:
+    """Copy every row of one workspace into another that has no projects yet (say from the SQLite file to
+    PostgreSQL), keeping ids and version numbers; returns the rows copied per table. Both are brought to the
+    newest revision first; the copy is one transaction on the target, so it is whole or not there at all."""
+    source_engine, target_engine = engine(source), engine(target)
+    if source_engine is target_engine:
+        raise NotEmpty("the workspace to copy from is the workspace to copy to")
+    copied: dict[str, int] = {}
+    with source_engine.connect() as reading, target_engine.connect() as writing:
+        writing.execution_options(workspace_write=True)
+        with writing.begin():
+            if any(writing.execute(select(func.count()).select_from(table)).scalar() for table in (projects, settings)):
+                raise NotEmpty("the workspace to copy to already holds projects or saved settings")
+            for table in metadata.sorted_tables:  # projects before the tables that refer to them
+                copied[table.name] = _copy_rows(reading, writing, table, batch)
+                if writing.dialect.name == "postgresql" and "id" in table.c and table.c.id.autoincrement is True:
+                    writing.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                         f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+    return copied
+
+
+def _copy_rows(reading: Connection, writing: Connection, table: Table, batch: int) -> int:
+    order = list(table.primary_key.columns)
+    total = 0
+    rows = reading.execute(select(table).order_by(*order)).mappings()
+    while chunk := rows.fetchmany(batch):
+        writing.execute(table.insert(), [dict(row) for row in chunk])
+        total += len(chunk)
+    return total
 
 
 def _forget_after_fork() -> None:
