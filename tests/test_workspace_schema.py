@@ -251,3 +251,20 @@ def test_copy_back_from_postgresql_into_a_new_sqlite_file(tmp_path, postgresql_u
     assert copied["projects"] == 2 and copied["results"] == 1
     assert _everything(target, ids) == _everything(postgresql_url, ids)
     assert Workspace(target).save_brief(ids[0], {"organisation": "Acme"}) == 4
+
+
+def test_the_documented_pg_dump_and_pg_restore_bring_back_every_version(postgresql_server, postgresql_url, tmp_path):
+    from db_support import find_pg_ctl, fresh_database
+
+    ids = _filled(postgresql_url)
+    bindir = Path(find_pg_ctl()).resolve().parent  # the client programs of the same PostgreSQL
+    dump = tmp_path / "workspace.dump"
+    libpq = postgresql_url.replace("postgresql+psycopg://", "postgresql://")  # pg_dump reads the libpq form
+    subprocess.run([bindir / "pg_dump", "--format=custom", "--file", dump, libpq], check=True, timeout=120)
+    with fresh_database(postgresql_server) as restored:
+        subprocess.run([bindir / "pg_restore", "--clean", "--if-exists", "--no-owner", "--dbname",
+                        restored.replace("postgresql+psycopg://", "postgresql://"), dump], check=True, timeout=120)
+        assert _everything(restored, ids) == _everything(postgresql_url, ids)
+        ws = Workspace(restored, user="ana@example.com")
+        assert ws.save_brief(ids[0], {"organisation": "Acme"}) == 4
+        assert ws.save_draft(ids[0], _story("na het terugzetten")).version == 3  # the id sequences came back too
