@@ -11,7 +11,7 @@ def _isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_EMBEDDINGS", "hash")
     monkeypatch.setenv("TOOLKIT_LLM_PROVIDER", "none")
     for var in ("CHROMA_HOST", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-                "TOOLKIT_LLM_MODEL", "TOOLKIT_LLM_BASE_URL"):
+                "TOOLKIT_LLM_MODEL", "TOOLKIT_LLM_BASE_URL", "TOOLKIT_DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     yield
 

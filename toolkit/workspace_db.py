@@ -177,7 +177,11 @@ def engine(location: str | Path) -> Engine:
             if found is not None:
                 found.dispose()
             found = _new_engine(url)
-            upgrade(found)
+            try:
+                upgrade(found)
+            except BaseException:  # e.g. the server cannot be reached: the next open tries again
+                found.dispose()
+                raise
             _ENGINES[key] = found
     return found
 
@@ -200,8 +204,14 @@ def _new_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     # pool_pre_ping: a server restarted under a running app costs one reconnect, not an error.
-    args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=args)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=_server_args(url))
+
+
+def _server_args(url: URL) -> dict:
+    """A server that does not answer is given up on after 10 s (unless the URL sets its own connect_timeout)."""
+    if url.get_backend_name() == "sqlite" or "connect_timeout" in url.query:
+        return {}
+    return {"connect_timeout": 10}
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -298,7 +308,7 @@ def status(location: str | Path) -> tuple[str | None, str]:
     url = database_url(location)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
         return None, head()
-    probe = create_engine(url, poolclass=NullPool)
+    probe = create_engine(url, poolclass=NullPool, connect_args=_server_args(url))
     try:
         return current(probe), head()
     finally:
