@@ -268,3 +268,19 @@ def test_the_documented_pg_dump_and_pg_restore_bring_back_every_version(postgres
         ws = Workspace(restored, user="ana@example.com")
         assert ws.save_brief(ids[0], {"organisation": "Acme"}) == 4
         assert ws.save_draft(ids[0], _story("na het terugzetten")).version == 3  # the id sequences came back too
+
+
+def test_a_database_server_restarted_under_a_running_process_costs_one_reconnect_not_an_error():
+    from db_support import fresh_database, running_postgresql
+    from sqlalchemy.exc import OperationalError
+
+    with running_postgresql() as server, fresh_database(server) as url:
+        ws = Workspace(url)
+        pid = ws.create_project("Voor de herstart").id
+        ws.save_brief(pid, {"organisation": "Acme"})
+        server.stop()
+        with pytest.raises(OperationalError):  # while it is down, a call fails (the page's general error)
+            ws.latest_brief(pid)
+        server.start()
+        assert ws.latest_brief(pid).data == {"organisation": "Acme"}  # the pooled connections were stale
+        assert ws.save_brief(pid, {"organisation": "Acme Zuid"}) == 2
