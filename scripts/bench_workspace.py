@@ -4,7 +4,8 @@
 
 Without a URL it measures a SQLite file in a temporary folder. `--url` adds a database you name (it must be
 empty or a toolkit workspace; the benchmark adds one project). `--postgresql` starts a throwaway PostgreSQL
-server with the test suite's helper (tests/db_support.py) and measures a fresh database on it.
+server with the test suite's helper (tests/db_support.py, but with fsync on, as a real server commits) and
+measures a fresh database on it.
 Each call is timed alone, with a new `Workspace(...)` per call as the app builds one per run.
 """
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             targets[f"url{n + 1}"] = url
         if args.postgresql:
             import db_support
-            server = stack.enter_context(db_support.running_postgresql())
+            server = stack.enter_context(db_support.running_postgresql(durable=True))
             targets["postgresql"] = stack.enter_context(db_support.fresh_database(server))
         for name, location in targets.items():
             results[name] = measure(location, args.calls)

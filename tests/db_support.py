@@ -75,8 +75,9 @@ def _as_service_user(folder: Path, pg_ctl: str) -> str:
 
 
 @contextmanager
-def running_postgresql(attempts: int = 3) -> Iterator[PostgreSQLExecutor]:
-    """Start a throwaway PostgreSQL server on a free port of 127.0.0.1; stop it and remove its files after."""
+def running_postgresql(attempts: int = 3, durable: bool = False) -> Iterator[PostgreSQLExecutor]:
+    """Start a throwaway PostgreSQL server on a free port of 127.0.0.1; stop it and remove its files after.
+    `durable` keeps PostgreSQL's own settings (fsync on every commit), for a benchmark."""
     folder = Path(tempfile.mkdtemp(prefix="toolkit-pg-"))
     folder.chmod(0o755)
     try:
@@ -88,7 +89,8 @@ def running_postgresql(attempts: int = 3) -> Iterator[PostgreSQLExecutor]:
             server = PostgreSQLExecutor(
                 executable=executable, host="127.0.0.1", port=port, datadir=str(folder / f"data-{port}"),
                 unixsocketdir=str(folder), logfile=str(folder / f"server-{port}.log"), startparams="-w",
-                dbname="toolkit", user=SUPERUSER, password=None, postgres_options=FAST, timeout=120)
+                dbname="toolkit", user=SUPERUSER, password=None, postgres_options="" if durable else FAST,
+                timeout=120)
             try:
                 server.start()
                 break
