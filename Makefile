@@ -26,7 +26,7 @@ run: install
 	$(PY) -m streamlit run streamlit_app.py --server.address localhost --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-## system-deps: Debian packages the real-renderer and browser tests use (LibreOffice, poppler, Chromium)
+## system-deps: Debian packages the real-renderer, browser and database tests use (LibreOffice, poppler, Chromium, PostgreSQL)
 system-deps:
 	bash scripts/system_deps.sh
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages the integration and end-to-end tests need, if they are missing.
+# Install the Debian packages the integration and end-to-end tests need, if they are missing
+# (LibreOffice, poppler, Chromium, fonts, PostgreSQL).
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The workspace tests start a PostgreSQL server (Debian keeps pg_ctl in /usr/lib/postgresql/<version>/bin).
+command -v pg_ctl >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

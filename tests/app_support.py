@@ -26,7 +26,7 @@ def app(lang: str = "en", project: str | None = None) -> AppTest:
 
 
 def workspace() -> Workspace:
-    return Workspace(Settings.from_env().workspace_path)
+    return Workspace(Settings.from_env().workspace_location)
 
 
 def example_brief(lang: str) -> dict:

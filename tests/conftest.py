@@ -13,6 +13,10 @@ def _isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_EMBEDDINGS", "hash")
     monkeypatch.setenv("TOOLKIT_LLM_PROVIDER", "none")
     for var in ("CHROMA_HOST", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-                "TOOLKIT_LLM_MODEL", "TOOLKIT_LLM_BASE_URL"):
+                "TOOLKIT_LLM_MODEL", "TOOLKIT_LLM_BASE_URL", "TOOLKIT_DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     yield
+
+
+# A real PostgreSQL for the workspace tests: `workspace_location` (sqlite and postgresql), `postgresql_url`.
+from db_support import postgresql_server, postgresql_url, workspace_location  # noqa: E402, F401

@@ -15,6 +15,7 @@ from toolkit.brief import load_brief
 from toolkit.checks.promises import check_promises, find_promises
 from toolkit.models import Citation, Draft, FaqItem, Section
 from toolkit.workspace import Workspace
+from toolkit.workspace_db import release
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -192,8 +193,10 @@ def test_confirming_the_plan_and_marking_drafts_stale(tmp_path, retriever):
 def test_a_workspace_from_before_plan_confirmation_opens(tmp_path):
     path = tmp_path / "old.sqlite"
     Workspace(path)
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path) as conn:  # as a file from before plan confirmations (and before migrations)
         conn.execute("DROP TABLE plan_confirmations")
+        conn.execute("DROP TABLE alembic_version")
+    release(path)  # the app starts again
     ws = Workspace(path)
     pid = ws.create_project("Old").id
     assert ws.plan_confirmed(pid) is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
 from datetime import date
 
 import pytest
+from db_support import raw_connection
+from sqlalchemy import text as sql
 
 from toolkit.models import Draft, Section
 from toolkit.settings import Settings
@@ -14,8 +17,8 @@ from toolkit.workspace import ProjectNotFound, Workspace
 
 
 @pytest.fixture
-def ws(tmp_path):
-    return Workspace(tmp_path / "ws.sqlite3")
+def ws(workspace_location):
+    return Workspace(workspace_location)
 
 
 def _draft(text: str, kind: str = "story") -> Draft:
@@ -57,14 +60,13 @@ def test_brief_saved_as_typed_with_versions(ws):
     assert versions[1].data == {"organisation": "", "team_size": "veertig"}
 
 
-def test_draft_versions_and_reopen(tmp_path):
-    path = tmp_path / "ws.sqlite3"
-    ws = Workspace(path)
+def test_draft_versions_and_reopen(workspace_location):
+    ws = Workspace(workspace_location)
     p = ws.create_project("P")
     first = ws.save_draft(p.id, _draft("ett"), session_id="s1", base_version=None)
     second = ws.save_draft(p.id, _draft("två"), session_id="s1", base_version=first.version)
     assert (first.version, second.version, second.conflict) == (1, 2, False)
-    reopened = Workspace(path)  # a restart of the app
+    reopened = Workspace(workspace_location)  # a restart of the app
     latest = reopened.latest_draft(p.id, "story")
     assert latest.version == 2 and latest.draft.sections[0].paragraphs == ["två"]
     assert [v.version for v in reopened.draft_versions(p.id, "story")] == [2, 1]
@@ -106,13 +108,12 @@ def test_duplicate_copies_latest_brief_and_drafts(ws):
     assert ws.latest_brief(p.id).data == {"organisation": "Acme"}
 
 
-def test_concurrent_writers_get_unique_versions(tmp_path):
-    path = tmp_path / "ws.sqlite3"
-    p = Workspace(path).create_project("P")
+def test_concurrent_writers_get_unique_versions(workspace_location):
+    p = Workspace(workspace_location).create_project("P")
     errors: list[Exception] = []
 
     def writer(n: int) -> None:
-        ws = Workspace(path)
+        ws = Workspace(workspace_location)
         try:
             for i in range(10):
                 ws.save_brief(p.id, {"n": n, "i": i}, session_id=f"s{n}")
@@ -125,8 +126,41 @@ def test_concurrent_writers_get_unique_versions(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    versions = [v.version for v in Workspace(path).brief_versions(p.id)]
+    versions = [v.version for v in Workspace(workspace_location).brief_versions(p.id)]
     assert sorted(versions) == list(range(1, 41))
+
+
+def _save_from_another_process(location, project_id: str, n: int, start) -> None:
+    """One process of the ten below: waits for the others, then saves drafts and briefs as fast as it can."""
+    ws = Workspace(location)
+    start.wait(timeout=120)
+    for i in range(5):
+        ws.save_draft(project_id, _draft(f"process {n}, save {i}"), session_id=f"p{n}")
+        ws.update_brief(project_id, {f"field{n}": i}, base_version=1, session_id=f"p{n}")
+        ws.save_brief(project_id, {"organisation": "Acme", "from": n, "i": i}, session_id=f"p{n}")
+
+
+def test_ten_processes_saving_at_once_get_unique_versions_and_lose_nothing(workspace_location):
+    ws = Workspace(workspace_location)
+    pid = _brief_at_v1(ws, {"organisation": "Acme"})
+    forked = multiprocessing.get_context("fork")  # processes of their own, as app processes and the CLI are
+    start = forked.Barrier(10)
+    processes = [forked.Process(target=_save_from_another_process, args=(workspace_location, pid, n, start))
+                 for n in range(10)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=300)
+    assert [process.exitcode for process in processes] == [0] * 10
+    drafts = ws.draft_versions(pid, "story")
+    assert sorted(v.version for v in drafts) == list(range(1, 51))
+    assert {v.draft.sections[0].paragraphs[0] for v in drafts} == {
+        f"process {n}, save {i}" for n in range(10) for i in range(5)}
+    briefs = ws.brief_versions(pid)
+    assert sorted(v.version for v in briefs) == list(range(1, 102))
+    # Each process's five field edits landed, merged on top of whatever the others saved in between.
+    edits = [v.data for v in briefs if v.session_id != "seed"]
+    assert all(any(data.get(f"field{n}") == 4 for data in edits) for n in range(10))
 
 
 def test_wal_mode_and_settings_path(tmp_path):
@@ -139,20 +173,19 @@ def test_wal_mode_and_settings_path(tmp_path):
     assert mode == "wal"
 
 
-def test_settings_are_saved_across_reopen_and_can_be_forgotten(tmp_path):
-    path = tmp_path / "ws.sqlite3"
-    ws = Workspace(path)
+def test_settings_are_saved_across_reopen_and_can_be_forgotten(workspace_location):
+    ws = Workspace(workspace_location)
     assert ws.load_settings() == {}
     ws.save_settings({"llm_provider": "ollama", "llm_model": "llama3.2", "llm_timeout": "30",
                       "llm_base_url": ""})
     ws.save_settings({"llm_model": "qwen2.5"})  # a later save changes one choice, keeps the others
-    reopened = Workspace(path)  # a restart of the app
+    reopened = Workspace(workspace_location)  # a restart of the app
     assert reopened.load_settings() == {"llm_provider": "ollama", "llm_model": "qwen2.5", "llm_timeout": 30.0,
                                         "llm_base_url": ""}
     reopened.save_settings({"llm_model": None})  # None forgets one choice
     assert "llm_model" not in reopened.load_settings()
     reopened.clear_settings()
-    assert Workspace(path).load_settings() == {}
+    assert Workspace(workspace_location).load_settings() == {}
 
 
 @pytest.mark.parametrize("name", ["api_key", "OPENAI_API_KEY", "data_dir", "secret"])
@@ -160,15 +193,16 @@ def test_settings_never_store_keys_or_unknown_names(ws, name):
     with pytest.raises(ValueError):
         ws.save_settings({"llm_model": "m", name: "sk-should-never-be-stored"})
     assert ws.load_settings() == {}  # nothing of the refused save was kept
-    raw = sqlite3.connect(ws.path).execute("SELECT name, value FROM settings").fetchall()
+    with raw_connection(ws.location) as conn:
+        raw = conn.execute(sql("SELECT name, value FROM settings")).all()
     assert raw == []
 
 
 def test_saved_settings_that_no_longer_fit_are_ignored(ws):
     ws.save_settings({"llm_provider": "ollama", "embeddings": "hash", "llm_timeout": 20})
-    with sqlite3.connect(ws.path) as conn:  # an edited file, or a provider that was removed
-        conn.execute("UPDATE settings SET value = '\"gpt-engine-x\"' WHERE name = 'llm_provider'")
-        conn.execute("UPDATE settings SET value = '-5' WHERE name = 'llm_timeout'")
+    with raw_connection(ws.location) as conn:  # an edited database, or a provider that was removed
+        conn.execute(sql("UPDATE settings SET value = '\"gpt-engine-x\"' WHERE name = 'llm_provider'"))
+        conn.execute(sql("UPDATE settings SET value = '-5' WHERE name = 'llm_timeout'"))
     assert ws.load_settings() == {"embeddings": "hash"}
 
 
@@ -235,13 +269,12 @@ def test_first_brief_of_a_new_project_and_unknown_project(ws):
         ws.update_brief("nope", {"organisation": "x"}, base_version=None)
 
 
-def test_concurrent_field_edits_from_many_threads_all_land(tmp_path):
-    path = tmp_path / "ws.sqlite3"
-    pid = _brief_at_v1(Workspace(path), {"organisation": "Acme"})
+def test_concurrent_field_edits_from_many_threads_all_land(workspace_location):
+    pid = _brief_at_v1(Workspace(workspace_location), {"organisation": "Acme"})
     errors: list[Exception] = []
 
     def writer(n: int) -> None:
-        ws = Workspace(path)
+        ws = Workspace(workspace_location)
         try:
             for i in range(5):  # every session starts from version 1 and never refreshes: worst case
                 ws.update_brief(pid, {f"field{n}": i}, base_version=1, session_id=f"s{n}")
@@ -254,10 +287,10 @@ def test_concurrent_field_edits_from_many_threads_all_land(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    latest = Workspace(path).latest_brief(pid)
+    latest = Workspace(workspace_location).latest_brief(pid)
     assert latest.data == {"organisation": "Acme", **{f"field{n}": 4 for n in range(6)}}
     assert latest.version == 1 + 6 * 5
-    assert not any(v.conflict for v in Workspace(path).brief_versions(pid))  # nobody conflicts with itself
+    assert not any(v.conflict for v in Workspace(workspace_location).brief_versions(pid))  # nobody conflicts with itself
 
 
 def test_a_workspace_file_from_before_brief_conflicts_opens_and_upgrades(tmp_path):

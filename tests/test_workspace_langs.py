@@ -13,14 +13,14 @@ def _survey(lang: str, text: str) -> Draft:
                  sections=[Section(key="intro", heading="Intro", paragraphs=[text])])
 
 
-def test_a_swedish_survey_does_not_replace_the_dutch_one(tmp_path):
-    ws = Workspace(tmp_path / "ws.sqlite3")
+def test_a_swedish_survey_does_not_replace_the_dutch_one(workspace_location):
+    ws = Workspace(workspace_location)
     p = ws.create_project("Tweetalig")
     nl1 = ws.save_draft(p.id, _survey("nl", "eerste"), session_id="s1")
     sv1 = ws.save_draft(p.id, _survey("sv", "första"), session_id="s2")
     nl2 = ws.save_draft(p.id, _survey("nl", "tweede"), session_id="s1", base_version=nl1.version)
 
-    reopened = Workspace(tmp_path / "ws.sqlite3")
+    reopened = Workspace(workspace_location)
     assert reopened.latest_draft(p.id, "survey", "nl").draft.sections[0].paragraphs == ["tweede"]
     assert reopened.latest_draft(p.id, "survey", "sv").draft.sections[0].paragraphs == ["första"]
     assert reopened.latest_draft(p.id, "survey", "en") is None
@@ -33,8 +33,8 @@ def test_a_swedish_survey_does_not_replace_the_dutch_one(tmp_path):
     assert reopened.get_draft(p.id, "survey", sv1.version).lang == "sv"
 
 
-def test_saving_another_language_is_no_conflict_but_the_same_language_is(tmp_path):
-    ws = Workspace(tmp_path / "ws.sqlite3")
+def test_saving_another_language_is_no_conflict_but_the_same_language_is(workspace_location):
+    ws = Workspace(workspace_location)
     p = ws.create_project("P")
     base = ws.save_draft(p.id, _survey("nl", "start"), session_id="s1").version
     other_lang = ws.save_draft(p.id, _survey("sv", "start"), session_id="s2")
@@ -44,8 +44,8 @@ def test_saving_another_language_is_no_conflict_but_the_same_language_is(tmp_pat
     assert theirs.conflict and theirs.other_version == mine.version
 
 
-def test_duplicate_copies_every_language(tmp_path):
-    ws = Workspace(tmp_path / "ws.sqlite3")
+def test_duplicate_copies_every_language(workspace_location):
+    ws = Workspace(workspace_location)
     p = ws.create_project("P")
     ws.save_draft(p.id, _survey("nl", "nl"))
     ws.save_draft(p.id, _survey("sv", "sv"))

@@ -12,8 +12,8 @@ from toolkit.workspace import ProjectNotFound, Workspace
 
 
 @pytest.fixture
-def ws(tmp_path):
-    return Workspace(tmp_path / "ws.sqlite")
+def ws(workspace_location):
+    return Workspace(workspace_location)
 
 
 def _responses(name: str = "before", n: int = 6):
@@ -23,7 +23,7 @@ def _responses(name: str = "before", n: int = 6):
     return answers
 
 
-def test_saved_results_come_back_whole_after_reopening_the_file(tmp_path, ws):
+def test_saved_results_come_back_whole_after_reopening_the_file(workspace_location, ws):
     project = ws.create_project("Results")
     mapping = [ColumnMapping(column="Q1", item="purpose_2", method="user", score=100.0)]
     version = ws.save_results(project.id, "before", file_name="answers.csv", file=b"a;b\n1;2\n",
@@ -32,7 +32,7 @@ def test_saved_results_come_back_whole_after_reopening_the_file(tmp_path, ws):
                               ledger=[{"text": "A named contact", "done": True}],
                               cannot_do=["A fourth team before June"], session_id="s1")
     assert version == 1
-    saved = Workspace(tmp_path / "ws.sqlite").latest_results(project.id)["before"]
+    saved = Workspace(workspace_location).latest_results(project.id)["before"]
     assert saved.file_name == "answers.csv" and saved.file == b"a;b\n1;2\n"
     assert saved.responses == _responses()
     assert saved.mapping == mapping  # the confirmed mapping, not the one the import guessed

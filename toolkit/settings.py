@@ -36,6 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TOOLKIT_LLM_MODEL", "", "Model name for the chosen provider."),
     Setting("TOOLKIT_LLM_BASE_URL", "", "Base URL for Ollama or an OpenAI-compatible server (vLLM, LM Studio, Azure endpoint)."),
     Setting("TOOLKIT_LLM_TIMEOUT", "60", "Seconds before a model call gives up and the composer takes over."),
+    Setting("TOOLKIT_DATABASE_URL", "", "Workspace database: empty for workspace.sqlite3 in the data folder, or postgresql://user:password@host:5432/dbname (psycopg 3)."),
     Setting("CHROMA_HOST", "", "Use a Chroma server at this host instead of the on-disk store."),
     Setting("CHROMA_PORT", "8000", "Port of the Chroma server."),
     Setting("TOOLKIT_MAX_UPLOAD_MB", "20", "Largest document a user may add, in megabytes."),
@@ -63,6 +64,8 @@ class Settings:
     llm_model: str = ""
     llm_base_url: str = ""
     llm_timeout: float = 60.0
+    # The workspace's database URL ("" = the SQLite file in data_dir). Kept out of repr: it may hold a password.
+    database_url: str = field(default="", repr=False)
     chroma_host: str = ""
     chroma_port: int = 8000
     max_upload_mb: float = 20.0
@@ -93,6 +96,7 @@ class Settings:
             llm_model=env.get("TOOLKIT_LLM_MODEL", ""),
             llm_base_url=env.get("TOOLKIT_LLM_BASE_URL", ""),
             llm_timeout=_number(env, "TOOLKIT_LLM_TIMEOUT", 60.0),
+            database_url=_database_url(env),
             chroma_host=env.get("CHROMA_HOST", ""),
             chroma_port=int(_number(env, "CHROMA_PORT", 8000)),
             max_upload_mb=_number(env, "TOOLKIT_MAX_UPLOAD_MB", 20.0),
@@ -123,7 +127,14 @@ class Settings:
 
     @property
     def workspace_path(self) -> Path:
+        """The SQLite file of the workspace when no database URL is set."""
         return self.data_dir / "workspace.sqlite3"
+
+    @property
+    def workspace_location(self) -> str | Path:
+        """Where the workspace lives: the database URL when one is set, else the SQLite file in the data
+        folder. Pass it to `Workspace(...)`; show it with `toolkit.workspace_db.display` (masks the password)."""
+        return self.database_url or self.workspace_path
 
     def ensure_dirs(self) -> None:
         for path in (self.data_dir, self.index_dir, self.uploads_dir, self.cache_dir):
@@ -133,6 +144,17 @@ class Settings:
         """Whether the provider's key is in the environment. Never returns the key itself."""
         var = KEY_VARIABLES.get(provider or self.llm_provider)
         return bool(var and os.environ.get(var))
+
+
+DATABASE_SCHEMES = ("postgresql://", "postgresql+psycopg://", "sqlite:///")
+
+
+def _database_url(env) -> str:
+    """TOOLKIT_DATABASE_URL, checked by its scheme only (the message never repeats it: it may hold a password)."""
+    url = (env.get("TOOLKIT_DATABASE_URL") or "").strip()
+    if url and not url.startswith(DATABASE_SCHEMES):
+        raise ValueError("TOOLKIT_DATABASE_URL must be empty or start with " + ", ".join(DATABASE_SCHEMES))
+    return url
 
 
 def _number(env, name: str, default: float) -> float:

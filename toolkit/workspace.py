@@ -1,14 +1,15 @@
-"""Saved rollout projects: briefs and drafts with every version kept (SQLite in the data directory).
+"""Saved rollout projects: briefs and drafts with every version kept (SQLite in the data directory by default,
+or PostgreSQL when `TOOLKIT_DATABASE_URL` names one).
 
-Several Streamlit sessions (and threads) share one file: each call opens its own connection, the database
-runs in WAL mode, and writes take the write lock up front (`BEGIN IMMEDIATE`) so version numbers never
-collide. Nothing is overwritten: every save of a brief or a draft adds a version.
+Several Streamlit sessions, threads and processes share one database (toolkit.workspace_db opens it, keeps its
+schema at the newest migration and says how writes take turns): version numbers never collide. Nothing is
+overwritten: every save of a brief or a draft adds a version.
 
 Drafts are kept per project, kind and language: a Dutch and a Swedish survey stand side by side, each with its
 own list of versions, and saving one never replaces the other. Version numbers count per project and kind
 across languages, so one number names one saved draft (the Dutch survey may hold versions 1 and 3, the Swedish
-one version 2). A workspace file made before languages were stored gets a `lang` column on open, filled from
-each stored draft's own JSON.
+one version 2). A workspace file made before languages were stored gets a `lang` column on open (the baseline
+migration), filled from each stored draft's own JSON.
 
 Optimistic concurrency for drafts: a session passes the version its edits are based on. When another
 session saved a newer version in the meantime, the new save is still kept, marked as a conflict copy, and
@@ -40,7 +41,6 @@ The settings page's choices (writing engine, model, server, time-out, embeddings
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,83 +48,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from toolkit import workspace_db as db
 from toolkit.models import LANGS, Draft
 from toolkit.results.model import WAVES, ColumnMapping, Responses
 from toolkit.settings import EMBEDDERS, PROVIDERS
 
-# Columns added after the first release: a workspace file made before them gets them on open.
-BRIEF_COLUMNS = {"base_version": "INTEGER", "conflict": "INTEGER NOT NULL DEFAULT 0"}
-DRAFT_COLUMNS = {"lang": "TEXT", "action": "TEXT NOT NULL DEFAULT ''", "restored_from": "INTEGER"}
-PROJECT_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "visibility": "TEXT NOT NULL DEFAULT 'shared'"}
-VERSION_COLUMNS = {"saved_by": "TEXT NOT NULL DEFAULT ''"}
 # Who may see a project: everyone, or only its owner.
 VISIBILITIES = ("shared", "private")
 
 # Why a draft version was saved: a new draft, a new variant, an edit, one part written again, a part added or
 # removed, an earlier version restored, a project copied. The UI names each in the user's language.
 DRAFT_ACTIONS = ("draft", "variant", "edit", "rewrite", "add", "remove", "restore", "copy")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS projects (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    owner TEXT NOT NULL DEFAULT '',
-    visibility TEXT NOT NULL DEFAULT 'shared'
-);
-CREATE TABLE IF NOT EXISTS briefs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    project_id TEXT NOT NULL REFERENCES projects(id),
-    version INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    session_id TEXT NOT NULL DEFAULT '',
-    base_version INTEGER,
-    conflict INTEGER NOT NULL DEFAULT 0,
-    saved_by TEXT NOT NULL DEFAULT '',
-    UNIQUE (project_id, version)
-);
-CREATE TABLE IF NOT EXISTS drafts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    project_id TEXT NOT NULL REFERENCES projects(id),
-    kind TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    session_id TEXT NOT NULL DEFAULT '',
-    base_version INTEGER,
-    conflict INTEGER NOT NULL DEFAULT 0,
-    lang TEXT,
-    saved_by TEXT NOT NULL DEFAULT '',
-    UNIQUE (project_id, kind, version)
-);
-CREATE TABLE IF NOT EXISTS plan_confirmations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    project_id TEXT NOT NULL REFERENCES projects(id),
-    version INTEGER NOT NULL,
-    confirmed_at TEXT NOT NULL,
-    session_id TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS results (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    project_id TEXT NOT NULL REFERENCES projects(id),
-    wave TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    file_name TEXT NOT NULL DEFAULT '',
-    file BLOB,
-    data TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    session_id TEXT NOT NULL DEFAULT '',
-    UNIQUE (project_id, wave, version)
-);
-CREATE TABLE IF NOT EXISTS settings (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL,
-    saved_at TEXT NOT NULL
-);
-"""
 
 MAX_NAME = 120
 
@@ -264,49 +202,43 @@ def _iso(value: datetime) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(str(name or "").split())[:MAX_NAME]
-    return name
+    # NUL is no whitespace to split(), and PostgreSQL's text cannot hold it.
+    return " ".join(str(name or "").replace("\x00", "").split())[:MAX_NAME]
+
+
+projects, briefs, drafts, results = db.projects, db.briefs, db.drafts, db.results
 
 
 class Workspace:
-    """Projects, briefs and drafts in one SQLite file. Safe to share between threads and sessions.
+    """Projects, briefs and drafts in one database. Safe to share between threads, sessions and processes.
+
+    `location` is a SQLite file (a Path, as the data folder's `workspace.sqlite3`) or a database URL
+    (`postgresql://user:password@host/db`); `Settings.workspace_location` gives the one in use. Opening is
+    cheap: the engine and the schema check happen once per location and process.
 
     `user` is who is signed in (the UI passes the e-mail address or subject of `st.user`); None when sign-in
     is off, and then every project is visible and versions record no one."""
 
-    def __init__(self, path: str | Path, user: str | None = None):
-        self.path = Path(path)
+    def __init__(self, location: str | Path, user: str | None = None):
+        self.location = location
         self.user = user or None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA)
-            _add_missing_columns(conn, "briefs", BRIEF_COLUMNS)
-            _add_missing_columns(conn, "drafts", DRAFT_COLUMNS)
-            _backfill_draft_langs(conn)
-            _add_missing_columns(conn, "projects", PROJECT_COLUMNS)
-            _add_missing_columns(conn, "briefs", VERSION_COLUMNS)
-            _add_missing_columns(conn, "drafts", VERSION_COLUMNS)
+        self._engine = db.engine(location)
+        url = self._engine.url
+        # The SQLite file, for callers that back it up or inspect it; None on a database server.
+        self.path: Path | None = Path(url.database) if url.get_backend_name() == "sqlite" else None
+
+    def __repr__(self) -> str:
+        return f"Workspace({db.display(self.location)!r}, user={self.user!r})"
 
     @contextmanager
-    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA foreign_keys=ON")
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back on an error. A write on SQLite holds the
+        file's write lock from its first statement; on PostgreSQL `_require(..., lock=True)` locks the project."""
+        with self._engine.connect() as conn:
             if write:
-                conn.execute("BEGIN IMMEDIATE")
-            try:
+                conn.execution_options(workspace_write=True)
+            with conn.begin():
                 yield conn
-            except BaseException:
-                if write:
-                    conn.execute("ROLLBACK")
-                raise
-            if write:
-                conn.execute("COMMIT")
-        finally:
-            conn.close()
 
     # Projects -------------------------------------------------------------------------------------------
 
@@ -317,10 +249,8 @@ class Workspace:
         project = Project(id=uuid.uuid4().hex[:12], name=_clean_name(name) or "Untitled", created=now, updated=now,
                           owner=self.user or "", visibility=visibility)
         with self._connect(write=True) as conn:
-            conn.execute(
-                "INSERT INTO projects (id, name, created, updated, owner, visibility) VALUES (?, ?, ?, ?, ?, ?)",
-                (project.id, project.name, _iso(now), _iso(now), project.owner, visibility),
-            )
+            conn.execute(insert(projects).values(id=project.id, name=project.name, created=_iso(now),
+                                                 updated=_iso(now), owner=project.owner, visibility=visibility))
         return project
 
     def list_projects(self, user: str | None = None) -> list[Project]:
@@ -328,8 +258,8 @@ class Workspace:
         shared project and their own private ones. Without a user: every project that is not deleted."""
         user = user or self.user
         with self._connect() as conn:
-            rows = conn.execute(f"SELECT * FROM projects WHERE deleted = 0 AND {_VISIBLE} ORDER BY updated DESC",
-                                {"user": user}).fetchall()
+            rows = conn.execute(select(projects).where(projects.c.deleted == 0, _visible(user))
+                                .order_by(projects.c.updated.desc())).mappings().all()
         return [_project(row) for row in rows]
 
     def get_project(self, project_id: str, user: str | None = None) -> Project | None:
@@ -337,8 +267,8 @@ class Workspace:
         (default: the workspace's user)."""
         user = user or self.user
         with self._connect() as conn:
-            row = conn.execute(f"SELECT * FROM projects WHERE id = :id AND deleted = 0 AND {_VISIBLE}",
-                               {"id": project_id, "user": user}).fetchone()
+            row = conn.execute(select(projects).where(projects.c.id == project_id, projects.c.deleted == 0,
+                                                      _visible(user))).mappings().first()
         return _project(row) if row else None
 
     def set_visibility(self, project_id: str, visibility: str) -> Project:
@@ -346,11 +276,11 @@ class Workspace:
         else, and for a project made while sign-in was off: it has no owner, so it stays shared)."""
         visibility = self._checked_visibility(visibility)
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
-            row = conn.execute("SELECT owner FROM projects WHERE id = ?", (project_id,)).fetchone()
-            if not self.user or row["owner"] != self.user:
+            self._require(conn, project_id, lock=True)
+            owner = conn.execute(select(projects.c.owner).where(projects.c.id == project_id)).scalar_one()
+            if not self.user or owner != self.user:
                 raise NotOwner(project_id)
-            conn.execute("UPDATE projects SET visibility = ? WHERE id = ?", (visibility, project_id))
+            conn.execute(update(projects).where(projects.c.id == project_id).values(visibility=visibility))
         return self.get_project(project_id)  # type: ignore[return-value]
 
     def _checked_visibility(self, visibility: str) -> str:
@@ -364,10 +294,10 @@ class Workspace:
         """Give a project a new name (an empty name keeps the old one)."""
         name = _clean_name(name)
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
+            self._require(conn, project_id, lock=True)
             if name:
-                conn.execute("UPDATE projects SET name = ?, updated = ? WHERE id = ?",
-                             (name, _iso(_now()), project_id))
+                conn.execute(update(projects).where(projects.c.id == project_id)
+                             .values(name=name, updated=_iso(_now())))
         return self.get_project(project_id)  # type: ignore[return-value]
 
     def duplicate(self, project_id: str, name: str = "") -> Project:
@@ -396,10 +326,10 @@ class Workspace:
         return copy
 
     def delete(self, project_id: str) -> None:
-        """Remove a project from the list. Its versions stay in the file (a soft delete)."""
+        """Remove a project from the list. Its versions stay in the database (a soft delete)."""
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
-            conn.execute("UPDATE projects SET deleted = 1, updated = ? WHERE id = ?", (_iso(_now()), project_id))
+            self._require(conn, project_id, lock=True)
+            conn.execute(update(projects).where(projects.c.id == project_id).values(deleted=1, updated=_iso(_now())))
 
     # Briefs ---------------------------------------------------------------------------------------------
 
@@ -409,7 +339,7 @@ class Workspace:
         For a new project, an import or a copy. A session editing the form uses `update_brief`, which writes
         only the fields it changed."""
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
+            self._require(conn, project_id, lock=True)
             latest = _latest_brief_row(conn, project_id)
             version = (latest["version"] if latest else 0) + 1
             _insert_brief(conn, project_id, version, data, session_id, base_version=None, conflict=False,
@@ -426,7 +356,7 @@ class Workspace:
         another session changed to a different value is a conflict: this session's value is still saved, as a
         new version marked as a conflict, and the result reports the other value and version."""
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
+            self._require(conn, project_id, lock=True)
             latest = _latest_brief_row(conn, project_id)
             latest_version = latest["version"] if latest else 0
             current = json.loads(latest["data"]) if latest else {}
@@ -449,12 +379,13 @@ class Workspace:
         return BriefSaveResult(version=version, data=data, merged=merged)
 
     @staticmethod
-    def _changed_by_others(conn: sqlite3.Connection, project_id: str, base_version: int | None, base: dict,
+    def _changed_by_others(conn: Connection, project_id: str, base_version: int | None, base: dict,
                            session_id: str) -> set[str]:
         """The fields other sessions changed after `base_version` (this session's own later saves are no
         conflict with itself)."""
-        rows = conn.execute("SELECT data, session_id FROM briefs WHERE project_id = ? AND version > ? "
-                            "ORDER BY version", (project_id, base_version or 0)).fetchall()
+        rows = conn.execute(select(briefs.c.data, briefs.c.session_id)
+                            .where(briefs.c.project_id == project_id, briefs.c.version > (base_version or 0))
+                            .order_by(briefs.c.version)).mappings().all()
         changed: set[str] = set()
         previous = base
         for row in rows:
@@ -466,29 +397,26 @@ class Workspace:
         return changed
 
     @staticmethod
-    def _brief_data(conn: sqlite3.Connection, project_id: str, version: int | None) -> dict:
+    def _brief_data(conn: Connection, project_id: str, version: int | None) -> dict:
         """The data of one version ({} for None or a version that does not exist)."""
         if not version:
             return {}
-        row = conn.execute("SELECT data FROM briefs WHERE project_id = ? AND version = ?",
-                           (project_id, version)).fetchone()
-        return json.loads(row["data"]) if row else {}
+        data = conn.execute(select(briefs.c.data).where(briefs.c.project_id == project_id,
+                                                        briefs.c.version == version)).scalar()
+        return json.loads(data) if data else {}
 
     def latest_brief(self, project_id: str) -> BriefVersion | None:
         with self._connect() as conn:
             self._hide_private(conn, project_id)
-            row = conn.execute(
-                "SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC LIMIT 1", (project_id,)
-            ).fetchone()
+            row = _latest_brief_row(conn, project_id)
         return _brief(row) if row else None
 
     def brief_versions(self, project_id: str) -> list[BriefVersion]:
         """Every saved version of the brief, newest first."""
         with self._connect() as conn:
             self._hide_private(conn, project_id)
-            rows = conn.execute(
-                "SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC", (project_id,)
-            ).fetchall()
+            rows = conn.execute(select(briefs).where(briefs.c.project_id == project_id)
+                                .order_by(briefs.c.version.desc())).mappings().all()
         return [_brief(row) for row in rows]
 
     # Drafts ---------------------------------------------------------------------------------------------
@@ -509,26 +437,22 @@ class Workspace:
             raise ValueError(f"unknown draft action {action!r}; choose one of {', '.join(DRAFT_ACTIONS)}")
         payload = draft.model_dump_json()
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
-            newest = conn.execute("SELECT MAX(version) FROM drafts WHERE project_id = ? AND kind = ?",
-                                  (project_id, draft.kind)).fetchone()[0] or 0
-            latest = conn.execute(
-                "SELECT version, session_id FROM drafts WHERE project_id = ? AND kind = ? AND lang = ? "
-                "ORDER BY version DESC LIMIT 1",
-                (project_id, draft.kind, draft.lang),
-            ).fetchone()
+            self._require(conn, project_id, lock=True)
+            newest = conn.execute(select(func.max(drafts.c.version)).where(
+                drafts.c.project_id == project_id, drafts.c.kind == draft.kind)).scalar() or 0
+            latest = conn.execute(select(drafts.c.version, drafts.c.session_id).where(
+                drafts.c.project_id == project_id, drafts.c.kind == draft.kind, drafts.c.lang == draft.lang)
+                .order_by(drafts.c.version.desc()).limit(1)).mappings().first()
             latest_version = latest["version"] if latest else 0
             conflict = bool(latest and base_version is not None and latest_version > base_version
                             and latest["session_id"] != session_id)
             version = newest + 1
             now = _iso(_now())
-            conn.execute(
-                "INSERT INTO drafts (project_id, kind, lang, version, data, saved_at, session_id, base_version,"
-                " conflict, saved_by, action, restored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (project_id, draft.kind, draft.lang, version, payload, now, session_id, base_version,
-                 int(conflict), self.user or "", action, restored_from),
-            )
-            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+            conn.execute(insert(drafts).values(
+                project_id=project_id, kind=draft.kind, lang=draft.lang, version=version, data=payload,
+                saved_at=now, session_id=session_id, base_version=base_version, conflict=int(conflict),
+                saved_by=self.user or "", action=action, restored_from=restored_from))
+            _touch(conn, project_id, now)
         if conflict:
             return SaveResult(version=version, conflict=True, other_version=latest_version,
                               other_session=latest["session_id"])
@@ -536,72 +460,62 @@ class Workspace:
 
     def latest_draft(self, project_id: str, kind: str, lang: str | None = None) -> DraftVersion | None:
         """The newest draft of a kind in `lang` (None: the newest in any language)."""
-        where, args = _lang_filter(lang)
         with self._connect() as conn:
             self._hide_private(conn, project_id)
-            row = conn.execute(
-                f"SELECT * FROM drafts WHERE project_id = ? AND kind = ?{where} ORDER BY version DESC LIMIT 1",
-                (project_id, kind, *args),
-            ).fetchone()
+            row = conn.execute(select(drafts).where(*_draft_filter(project_id, kind, lang))
+                               .order_by(drafts.c.version.desc()).limit(1)).mappings().first()
         return _draft(row) if row else None
 
     def get_draft(self, project_id: str, kind: str, version: int) -> DraftVersion | None:
         """One saved version (a version number names one draft across the kind's languages)."""
         with self._connect() as conn:
             self._hide_private(conn, project_id)
-            row = conn.execute(
-                "SELECT * FROM drafts WHERE project_id = ? AND kind = ? AND version = ?",
-                (project_id, kind, version),
-            ).fetchone()
+            row = conn.execute(select(drafts).where(*_draft_filter(project_id, kind, None),
+                                                    drafts.c.version == version)).mappings().first()
         return _draft(row) if row else None
 
     def draft_versions(self, project_id: str, kind: str, lang: str | None = None) -> list[DraftVersion]:
         """Every saved version of one kind of draft in `lang` (None: in every language), newest first."""
-        where, args = _lang_filter(lang)
         with self._connect() as conn:
             self._hide_private(conn, project_id)
-            rows = conn.execute(
-                f"SELECT * FROM drafts WHERE project_id = ? AND kind = ?{where} ORDER BY version DESC",
-                (project_id, kind, *args),
-            ).fetchall()
+            rows = conn.execute(select(drafts).where(*_draft_filter(project_id, kind, lang))
+                                .order_by(drafts.c.version.desc())).mappings().all()
         return [_draft(row) for row in rows]
 
     def draft_langs(self, project_id: str, kind: str) -> list[str]:
         """The languages a project holds a draft of `kind` in, in the order of LANGS."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT DISTINCT lang FROM drafts WHERE project_id = ? AND kind = ?",
-                                (project_id, kind)).fetchall()
-        found = {row["lang"] for row in rows}
+            found = set(conn.execute(select(drafts.c.lang).distinct()
+                                     .where(*_draft_filter(project_id, kind, None))).scalars())
         return [lang for lang in LANGS if lang in found]
 
     def draft_kinds(self, project_id: str) -> list[str]:
         """The kinds of draft a project has saved."""
         with self._connect() as conn:
             self._hide_private(conn, project_id)
-            rows = conn.execute(
-                "SELECT DISTINCT kind FROM drafts WHERE project_id = ? ORDER BY kind", (project_id,)
-            ).fetchall()
-        return [row["kind"] for row in rows]
+            kinds = conn.execute(select(drafts.c.kind).distinct().where(drafts.c.project_id == project_id)
+                                 ).scalars().all()
+        return sorted(kinds)  # sorted here: a server's collation may order text otherwise
 
     # Plan confirmation --------------------------------------------------------------------------------
 
     def confirm_plan(self, project_id: str, version: int, session_id: str = "") -> None:
         """Record that the user confirmed this version of the plan (its touchpoints are then agreed)."""
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
-            row = conn.execute("SELECT 1 FROM drafts WHERE project_id = ? AND kind = 'plan' AND version = ?",
-                               (project_id, version)).fetchone()
-            if row is None:
+            self._require(conn, project_id, lock=True)
+            found = conn.execute(select(drafts.c.id).where(*_draft_filter(project_id, "plan", None),
+                                                           drafts.c.version == version)).first()
+            if found is None:
                 raise KeyError(f"plan version {version}")
-            conn.execute("INSERT INTO plan_confirmations (project_id, version, confirmed_at, session_id) "
-                         "VALUES (?, ?, ?, ?)", (project_id, version, _iso(_now()), session_id))
+            conn.execute(insert(db.plan_confirmations).values(project_id=project_id, version=version,
+                                                              confirmed_at=_iso(_now()), session_id=session_id))
 
     def plan_confirmed(self, project_id: str) -> int | None:
         """The plan version the user confirmed last, or None when no plan was ever confirmed."""
+        confirmations = db.plan_confirmations
         with self._connect() as conn:
-            row = conn.execute("SELECT version FROM plan_confirmations WHERE project_id = ? ORDER BY id DESC "
-                               "LIMIT 1", (project_id,)).fetchone()
-        return row["version"] if row else None
+            return conn.execute(select(confirmations.c.version).where(confirmations.c.project_id == project_id)
+                                .order_by(confirmations.c.id.desc()).limit(1)).scalar()
 
     def plan_is_confirmed(self, project_id: str) -> bool:
         """Whether the newest plan is the confirmed one (a plan changed after confirming needs confirming again)."""
@@ -643,34 +557,33 @@ class Workspace:
                 "cannot_do": [str(c) for c in cannot_do or []]}
         payload = json.dumps(data, ensure_ascii=False, default=str)
         with self._connect(write=True) as conn:
-            self._require(conn, project_id)
-            row = conn.execute("SELECT MAX(version) AS v FROM results WHERE project_id = ? AND wave = ?",
-                               (project_id, wave)).fetchone()
-            version = (row["v"] or 0) + 1
+            self._require(conn, project_id, lock=True)
+            newest = conn.execute(select(func.max(results.c.version)).where(
+                results.c.project_id == project_id, results.c.wave == wave)).scalar() or 0
+            version = newest + 1
             now = _iso(_now())
-            conn.execute(
-                "INSERT INTO results (project_id, wave, version, file_name, file, data, saved_at, session_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (project_id, wave, version, file_name, bytes(file), payload, now, session_id),
-            )
-            conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+            conn.execute(insert(results).values(
+                project_id=project_id, wave=wave, version=version, file_name=str(file_name).replace("\x00", ""),
+                file=bytes(file), data=payload, saved_at=now, session_id=session_id))
+            _touch(conn, project_id, now)
         return version
 
     def latest_results(self, project_id: str) -> dict[str, ResultsVersion]:
         """The newest version of each wave that has results, in wave order (before, during, after)."""
+        newest = (select(results.c.wave, func.max(results.c.version).label("version"))
+                  .where(results.c.project_id == project_id).group_by(results.c.wave).subquery())
         with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT r.* FROM results r JOIN (SELECT wave, MAX(version) AS v FROM results WHERE project_id = ? "
-                "GROUP BY wave) m ON r.wave = m.wave AND r.version = m.v WHERE r.project_id = ?",
-                (project_id, project_id)).fetchall()
+            rows = conn.execute(select(results).join(newest, and_(results.c.wave == newest.c.wave,
+                                                                  results.c.version == newest.c.version))
+                                .where(results.c.project_id == project_id)).mappings().all()
         found = {row["wave"]: _results(row) for row in rows}
         return {wave: found[wave] for wave in WAVES if wave in found}
 
     def results_versions(self, project_id: str, wave: str) -> list[ResultsVersion]:
         """Every saved version of one wave's results, newest first."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT * FROM results WHERE project_id = ? AND wave = ? ORDER BY version DESC",
-                                (project_id, wave)).fetchall()
+            rows = conn.execute(select(results).where(results.c.project_id == project_id, results.c.wave == wave)
+                                .order_by(results.c.version.desc())).mappings().all()
         return [_results(row) for row in rows]
 
     # Settings -------------------------------------------------------------------------------------------
@@ -682,21 +595,23 @@ class Workspace:
         if unknown:
             raise ValueError(f"not a setting that can be saved: {', '.join(unknown)}")
         now = _iso(_now())
+        table = db.settings
         with self._connect(write=True) as conn:
+            upsert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
             for name, value in values.items():
                 if value is None:
-                    conn.execute("DELETE FROM settings WHERE name = ?", (name,))
+                    conn.execute(delete(table).where(table.c.name == name))
                     continue
-                conn.execute(
-                    "INSERT INTO settings (name, value, saved_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at",
-                    (name, json.dumps(SAVED_SETTINGS[name](value)), now),
-                )
+                stored = upsert(table).values(name=name, value=json.dumps(SAVED_SETTINGS[name](value)), saved_at=now)
+                conn.execute(stored.on_conflict_do_update(
+                    index_elements=[table.c.name],
+                    set_={"value": stored.excluded.value, "saved_at": stored.excluded.saved_at}))
 
     def load_settings(self) -> dict:
         """The saved choices, by setting name; entries that no longer parse are left out."""
+        table = db.settings
         with self._connect() as conn:
-            rows = conn.execute("SELECT name, value FROM settings").fetchall()
+            rows = conn.execute(select(table.c.name, table.c.value)).mappings().all()
         saved: dict = {}
         for row in rows:
             kind = SAVED_SETTINGS.get(row["name"])
@@ -711,29 +626,37 @@ class Workspace:
     def clear_settings(self) -> None:
         """Forget every saved choice: the environment's settings apply again."""
         with self._connect(write=True) as conn:
-            conn.execute("DELETE FROM settings")
+            conn.execute(delete(db.settings))
 
     # Helpers --------------------------------------------------------------------------------------------
 
-    def _hide_private(self, conn: sqlite3.Connection, project_id: str) -> None:
+    def _hide_private(self, conn: Connection, project_id: str) -> None:
         """Raise ProjectNotFound when the project is private to another user (reads of a project that does not
         exist keep answering None or [], as before sign-in)."""
         if self.user is None:
             return
-        row = conn.execute("SELECT owner, visibility FROM projects WHERE id = ?", (project_id,)).fetchone()
+        row = conn.execute(select(projects.c.owner, projects.c.visibility)
+                           .where(projects.c.id == project_id)).mappings().first()
         if row is not None and row["visibility"] == "private" and row["owner"] != self.user:
             raise ProjectNotFound(project_id)
 
-    def _require(self, conn: sqlite3.Connection, project_id: str) -> None:
-        """Raise ProjectNotFound unless the project exists and the workspace's user may see it."""
-        row = conn.execute(f"SELECT 1 FROM projects WHERE id = :id AND deleted = 0 AND {_VISIBLE}",
-                           {"id": project_id, "user": self.user}).fetchone()
-        if row is None:
+    def _require(self, conn: Connection, project_id: str, lock: bool = False) -> None:
+        """Raise ProjectNotFound unless the project exists and the workspace's user may see it.
+
+        With `lock`, the project's row stays locked until the transaction ends (PostgreSQL's FOR UPDATE; SQLite
+        holds the whole file's write lock already): saves to one project take turns, so the version a save
+        numbers is still free when it inserts it, and a save never waits for another project's."""
+        query = select(projects.c.id).where(projects.c.id == project_id, projects.c.deleted == 0,
+                                            _visible(self.user))
+        if conn.execute(query.with_for_update() if lock else query).first() is None:
             raise ProjectNotFound(project_id)
 
 
-# A project is visible to a user when it is shared or theirs; without a user (the parameter is NULL) always.
-_VISIBLE = "(visibility = 'shared' OR :user IS NULL OR owner = :user)"
+def _visible(user: str | None):
+    """A project is visible to a user when it is shared or theirs; without a user always."""
+    if user is None:
+        return true()
+    return or_(projects.c.visibility == "shared", projects.c.owner == user)
 
 
 def _valid_setting(name: str, value) -> bool:
@@ -754,52 +677,29 @@ def _touches_plan(draft: Draft) -> bool:
     return bool(getattr(draft, "touchpoints", []))
 
 
-def _add_missing_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-    for name, kind in columns.items():
-        if name not in existing:
-            try:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
-            except sqlite3.OperationalError as exc:  # another process upgraded the file at the same moment
-                if "duplicate column" not in str(exc):
-                    raise
+def _draft_filter(project_id: str, kind: str, lang: str | None) -> list:
+    """The conditions that narrow drafts to one project and kind, and to one language unless `lang` is None."""
+    conditions = [drafts.c.project_id == project_id, drafts.c.kind == kind]
+    return [*conditions, drafts.c.lang == lang] if lang else conditions
 
 
-def _backfill_draft_langs(conn: sqlite3.Connection) -> None:
-    """Give drafts saved before the `lang` column their language, read from the stored draft itself."""
-    if conn.execute("SELECT 1 FROM drafts WHERE lang IS NULL LIMIT 1").fetchone() is None:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        # An unreadable row (never written by us) counts as English rather than stopping the file from opening.
-        conn.execute("UPDATE drafts SET lang = COALESCE(CASE WHEN json_valid(data) THEN json_extract(data, '$.lang')"
-                     " END, 'en') WHERE lang IS NULL")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+def _touch(conn: Connection, project_id: str, now: str) -> None:
+    conn.execute(update(projects).where(projects.c.id == project_id).values(updated=now))
 
 
-def _lang_filter(lang: str | None) -> tuple[str, tuple]:
-    """The SQL condition (and its argument) that narrows drafts to one language; nothing for None."""
-    return (" AND lang = ?", (lang,)) if lang else ("", ())
+def _latest_brief_row(conn: Connection, project_id: str):
+    return conn.execute(select(briefs).where(briefs.c.project_id == project_id)
+                        .order_by(briefs.c.version.desc()).limit(1)).mappings().first()
 
 
-def _latest_brief_row(conn: sqlite3.Connection, project_id: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM briefs WHERE project_id = ? ORDER BY version DESC LIMIT 1",
-                        (project_id,)).fetchone()
-
-
-def _insert_brief(conn: sqlite3.Connection, project_id: str, version: int, data: dict, session_id: str, *,
+def _insert_brief(conn: Connection, project_id: str, version: int, data: dict, session_id: str, *,
                   base_version: int | None, conflict: bool, saved_by: str = "") -> None:
     payload = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
     now = _iso(_now())
-    conn.execute(
-        "INSERT INTO briefs (project_id, version, data, saved_at, session_id, base_version, conflict, saved_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (project_id, version, payload, now, session_id, base_version, int(conflict), saved_by),
-    )
-    conn.execute("UPDATE projects SET updated = ? WHERE id = ?", (now, project_id))
+    conn.execute(insert(briefs).values(project_id=project_id, version=version, data=payload, saved_at=now,
+                                       session_id=session_id, base_version=base_version, conflict=int(conflict),
+                                       saved_by=saved_by))
+    _touch(conn, project_id, now)
 
 
 def _same(a, b) -> bool:
@@ -814,18 +714,18 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _project(row: sqlite3.Row) -> Project:
+def _project(row) -> Project:
     return Project(id=row["id"], name=row["name"], created=_time(row["created"]), updated=_time(row["updated"]),
                    owner=row["owner"], visibility=row["visibility"])
 
 
-def _brief(row: sqlite3.Row) -> BriefVersion:
+def _brief(row) -> BriefVersion:
     return BriefVersion(project_id=row["project_id"], version=row["version"], data=json.loads(row["data"]),
                         saved_at=_time(row["saved_at"]), session_id=row["session_id"],
                         conflict=bool(row["conflict"]), saved_by=row["saved_by"])
 
 
-def _results(row: sqlite3.Row) -> ResultsVersion:
+def _results(row) -> ResultsVersion:
     data = json.loads(row["data"])
     return ResultsVersion(
         project_id=row["project_id"], wave=row["wave"], version=row["version"], file_name=row["file_name"],
@@ -836,7 +736,7 @@ def _results(row: sqlite3.Row) -> ResultsVersion:
         cannot_do=list(data.get("cannot_do", [])), saved_at=_time(row["saved_at"]), session_id=row["session_id"])
 
 
-def _draft(row: sqlite3.Row) -> DraftVersion:
+def _draft(row) -> DraftVersion:
     return DraftVersion(project_id=row["project_id"], kind=row["kind"], version=row["version"],
                         draft=Draft.model_validate_json(row["data"]), saved_at=_time(row["saved_at"]),
                         session_id=row["session_id"], conflict=bool(row["conflict"]), saved_by=row["saved_by"],

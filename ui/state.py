@@ -94,7 +94,7 @@ SETTING_VARIABLES = {
 
 
 def _env_workspace() -> Workspace:
-    return Workspace(Settings.from_env().workspace_path)
+    return Workspace(Settings.from_env().workspace_location)
 
 
 def saved_settings() -> dict:
@@ -127,8 +127,8 @@ def setting_source(name: str, saved: dict | None = None) -> str:
 
 def workspace() -> Workspace:
     """The workspace of the data directory in use, opened for the signed-in user when sign-in is on (cheap: one
-    SQLite connection per call)."""
-    return Workspace(settings().workspace_path, user=auth.user_id())
+    SQLite connection per call, or one from the pool of a database server)."""
+    return Workspace(settings().workspace_location, user=auth.user_id())
 
 
 def project_id() -> str | None:

@@ -9,8 +9,8 @@ The contract for a module that adds subcommands:
 - it is listed in `EXTENSIONS`, which `build_parser` imports (so this package never imports its commands, and
   a command module may import `from toolkit.cli import register, UsageError` freely).
 
-The commands of the toolkit itself: `toolkit.cli.knowledge` (index, ingest, sources, search, remove) and
-`toolkit.cli.draft` (draft).
+The commands of the toolkit itself: `toolkit.cli.knowledge` (index, ingest, sources, search, remove),
+`toolkit.cli.draft` (draft) and `toolkit.cli.workspace` (workspace status, workspace upgrade).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXTENSIONS: list[str] = ["toolkit.cli.knowledge", "toolkit.cli.draft", "toolkit.cli.results", "toolkit.cli.results_summary"]  # modules that call `register` on import
+EXTENSIONS.append("toolkit.cli.workspace")  # the workspace database: schema status and upgrade
 
 
 class UsageError(Exception):
