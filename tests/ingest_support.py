@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from toolkit.embeddings import HashEmbeddings
-from toolkit.ingest_jobs import JOBS_DIR, STATE_FILE, IngestJob, JobFile, content_id
+from toolkit.ingest_jobs import JOBS_DIR, STATE_FILE, IngestJob, IngestJobs, JobFile, content_id
 
 GATE_MARK = "Heronsgate"  # documents with this word wait for the test between embedding batches
 
@@ -89,3 +89,13 @@ def interrupted_job(data_dir: Path, files: dict[str, bytes], lang: str | None = 
     job = IngestJob(id=job_id, created="2027-01-01T00:00:00", lang=lang, state="running", runs=1, files=entries)
     (folder / STATE_FILE).write_text(job.model_dump_json(), encoding="utf-8")
     return job_id
+
+
+def finish_ingests(at, timeout: float = 60.0):
+    """Wait until no background ingest of the test's data folder is active, then run the page again (in a
+    browser the panel refreshes on its own); returns the AppTest."""
+    from toolkit.settings import Settings
+
+    jobs = IngestJobs(Settings.from_env().data_dir)
+    wait_for(lambda: not any(j.active for j in jobs.jobs()), timeout=timeout)
+    return at.run()
