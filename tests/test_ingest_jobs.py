@@ -192,3 +192,31 @@ def test_an_interrupted_job_can_be_discarded_and_documents_it_added_stay(setting
     assert jobs.discard(job_id) is True
     assert jobs.jobs() == []
     assert not (settings.data_dir / JOBS_DIR / job_id).exists()
+
+
+def test_the_cli_resumes_an_interrupted_ingest_with_progress_and_the_usual_output(settings):
+    from test_cli import run
+
+    interrupted_job(settings.data_dir, {"one.md": document("xi", 20), "two.txt": document("omicron", 3)})
+    resumed = run("ingest", "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.splitlines()[:2] == ["ok: one.md: added (20 passages).  [" + _id(settings, "one.md") + "]",
+                                               "ok: two.txt: added (3 passages).  [" + _id(settings, "two.txt") + "]"]
+    assert "file 1 of 2 · 16 of 23 passages · about 1 min left" in resumed.stderr.splitlines()
+    sources = run("sources").stdout
+    assert sources.count("one.md") == 1 and sources.count("two.txt") == 1
+    again = run("ingest", "--resume")
+    assert (again.returncode, again.stdout.strip()) == (0, "Nothing to resume.")
+
+
+def _id(settings: Settings, name: str) -> str:
+    [job] = IngestJobs(settings.data_dir).jobs()
+    return next(f.source_id for f in job.files if f.name == name)
+
+
+def test_the_cli_resume_reports_a_failing_file_with_exit_2(settings):
+    from test_cli import assert_usage_error, run
+
+    interrupted_job(settings.data_dir, {"broken.pdf": b"\x00garbage\xff" * 100}, lang="nl")
+    assert_usage_error(run("ingest", "--resume"), "broken.pdf: het bestand is beschadigd of is geen geldige pdf.")
+    assert_usage_error(run("ingest", "--resume", "x.txt"), "not both")
