@@ -94,8 +94,10 @@ def _jobs() -> None:
 def _jobs_panel() -> None:
     jobs = resources.ingest_jobs(state.settings())
     listing = jobs.jobs()
-    if any(j.id in st.session_state.get(ACTIVE, []) and not j.active for j in listing):
-        st.rerun()  # a job ended: redraw the whole page, so the list of documents shows what it added
+    if [j.id for j in listing if j.active] != st.session_state.get(ACTIVE, []):
+        # A job ended (the list of documents shows what it added) or one started (from Resume, or in another
+        # session): redraw the whole page, which also turns the panel's refreshing on or off.
+        st.rerun()
     watched = st.session_state.get(WATCHED, [])
     for job in listing:
         if job.active:
