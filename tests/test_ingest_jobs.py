@@ -132,7 +132,7 @@ CHILD = textwrap.dedent("""
     from toolkit.settings import Settings
 
     settings = Settings.from_env()
-    retriever = Retriever.open(settings, embeddings=SlowEmbeddings(0.15), knowledge_dir=settings.data_dir / "none")
+    retriever = Retriever.open(settings, embeddings=SlowEmbeddings(0.5), knowledge_dir=settings.data_dir / "none")
     jobs = IngestJobs(settings.data_dir)
     files = [("one.txt", document("iota", 16)), ("two.txt", document("kappa", 64)),
              ("three.txt", document("lambda", 16))]
