@@ -61,11 +61,14 @@ def main() -> None:
 
     settings = Settings.from_env()
     retriever = Retriever.open(settings)
+    started = time.perf_counter()
     retriever.ensure_indexed()
+    print(f"knowledge base indexed in {time.perf_counter() - started:.0f} s ({args.embeddings})", flush=True)
     brief = load_brief(ROOT / "examples" / "brief-en.yaml")
     kinds = itertools.cycle(KINDS)
     one_draft(drafting, retriever, brief, "story")  # warm the models
     alone = [one_draft(drafting, retriever, brief, next(kinds)) for _ in range(args.drafts)]
+    print(line("drafting alone", alone), flush=True)
 
     files = [(f"{p.parent.name}-{p.name}", p.read_bytes()) for p in sorted((ROOT / "knowledge").glob("*/*.md"))]
     jobs = IngestJobs(settings.data_dir)
@@ -78,7 +81,6 @@ def main() -> None:
     seconds = time.perf_counter() - started
     print(f"embeddings: {args.embeddings}; batch: {len(files)} files, {ended.done_passages:,} passages, "
           f"{ended.state} in {seconds:.0f} s ({ended.done_passages / seconds:.1f} passages/s)")
-    print(line("drafting alone", alone))
     if beside:
         print(line("beside the ingest", beside))
 

@@ -220,3 +220,24 @@ def test_the_cli_resume_reports_a_failing_file_with_exit_2(settings):
     interrupted_job(settings.data_dir, {"broken.pdf": b"\x00garbage\xff" * 100}, lang="nl")
     assert_usage_error(run("ingest", "--resume"), "broken.pdf: het bestand is beschadigd of is geen geldige pdf.")
     assert_usage_error(run("ingest", "--resume", "x.txt"), "not both")
+
+
+def test_a_full_disk_when_saving_the_files_says_so_and_leaves_nothing(settings, retriever, monkeypatch):
+    import errno
+
+    from toolkit.knowledge import KnowledgeError
+
+    original = Path.write_bytes
+
+    def full(self, data):
+        if self.parent.name == "files":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    jobs = IngestJobs(settings.data_dir)
+    with pytest.raises(KnowledgeError) as raised:
+        jobs.submit([("a.txt", document("rho", 2))], retriever, lang="sv")
+    assert raised.value.message("sv").startswith("Kunskapsbasen kunde inte sparas: disken är full")
+    assert jobs.jobs() == [] and list((settings.data_dir / JOBS_DIR).iterdir()) == []
+    assert uploads(retriever) == []
