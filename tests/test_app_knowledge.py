@@ -7,6 +7,7 @@ import io
 import docx
 import pytest
 from app_support import app, button, no_exceptions, page
+from ingest_support import finish_ingests
 
 from toolkit.cards import load_cards
 from toolkit.i18n import translator
@@ -54,6 +55,7 @@ def test_upload_good_and_corrupt_files_each_get_a_clear_result():
          "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ]).run()
     button(at, "Add to the knowledge base").click().run()
+    finish_ingests(at)
     no_exceptions(at)
     successes = [s.value for s in at.success]
     errors = [e.value for e in at.error]
@@ -66,6 +68,7 @@ def test_upload_good_and_corrupt_files_each_get_a_clear_result():
     # Uploading the same file again says it is already there.
     at.file_uploader(key="kb_files").set_value(("principles.md", note.encode(), "text/markdown")).run()
     button(at, "Add to the knowledge base").click().run()
+    finish_ingests(at)
     assert any("already added" in i.value for i in at.info)
 
 
@@ -77,6 +80,7 @@ def test_upload_errors_are_in_the_ui_language_and_removal_works():
         ("bra.txt", "Alla i teamet får utbildning på arbetstid innan verktyget införs.".encode(), "text/plain"),
     ]).run()
     button(at, "Lägg till i kunskapsbanken").click().run()
+    finish_ingests(at)
     no_exceptions(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 2 and any("trasig.docx" in e for e in errors) and any("tom.txt" in e for e in errors)

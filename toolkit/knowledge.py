@@ -460,14 +460,25 @@ def reads_like_instructions(text: str) -> bool:
     return any(pattern.search(flat) for pattern in _instruction_patterns())
 
 
+def _prepared(name: str, text: str) -> tuple[str, str]:
+    """A document's title and the text its passages are cut from (Markdown: front matter and marks removed)."""
+    is_markdown = Path(name).suffix.lower() == ".md"
+    text = _strip_front_matter(text) if is_markdown else text
+    title = document_title(name, text)
+    return title, _strip_markdown(text) if is_markdown else text
+
+
+def passage_count(name: str, text: str) -> int:
+    """How many passages `upload_chunks` will make of a document, without detecting languages or flagging
+    instructions (the costly parts): what a background ingest needs to show progress and an ETA."""
+    return len(split_text(_prepared(name, text)[1]))
+
+
 def upload_chunks(name: str, text: str, source_id: str, path: str, added: str) -> list[Chunk]:
     """The passages of a user document, each with its detected language and whether it reads like
     instructions to a model (`flagged`). They are stored `complete=False`; the store flips that when the
     whole document is written, so a crash never leaves half a document visible."""
-    is_markdown = Path(name).suffix.lower() == ".md"
-    text = _strip_front_matter(text) if is_markdown else text
-    title = document_title(name, text)
-    text = _strip_markdown(text) if is_markdown else text
+    title, text = _prepared(name, text)
     doc_lang = detect_language(text[:5000]) or "en"
     chunks = []
     for n, passage in enumerate(split_text(text)):

@@ -677,6 +677,27 @@ class Retriever:
         finally:
             self._merge(added)
 
+    def ingest_batch(self, files: Iterable[tuple[str, Callable[[], bytes]]], progress: Progress | None = None,
+                     lang: str | None = None,
+                     on_result: Callable[[int, IngestResult], None] | None = None) -> list[IngestResult]:
+        """Add documents given as (file name, read bytes) pairs, as one batch like `ingest` (one rebuild of the
+        lexical index). `on_result(i, result)` runs after each file, so a caller (a background job) can record
+        it at once. `progress` may raise to stop between embedding batches: the document being embedded is
+        not written (nothing of it is stored before its vectors exist); the documents before it stay."""
+        limit = self.settings.max_upload_mb
+        added: dict[str, list[Chunk]] = {}
+        results: list[IngestResult] = []
+        try:
+            for name, read in files:
+                name = Path(name).name
+                checked = partial(_checked, name, read, limit)
+                results.append(self._ingest_one(name, name, checked, progress, lang, added))
+                if on_result:
+                    on_result(len(results) - 1, results[-1])
+            return results
+        finally:
+            self._merge(added)
+
     def _merge(self, added: dict[str, list[Chunk]]) -> None:
         """Make documents this process just wrote searchable without reading the whole store back: the new
         passages join the current state and the lexical index is rebuilt once (unchanged passages keep their
@@ -861,6 +882,10 @@ def _test_pause() -> tuple[int, float]:
         return WRITE_BATCH, 0.0
     size, seconds = raw.split(",")
     return int(size), float(seconds)
+
+
+def _checked(name: str, read: Callable[[], bytes], max_mb: float) -> bytes:
+    return check_data(name, read(), max_mb)
 
 
 def _storable(name: str) -> str:

@@ -164,6 +164,19 @@ def _show_progress(job: RetrieverJob) -> None:
     bar.empty()
 
 
+@st.cache_resource(show_spinner=False)
+def _ingest_jobs(data_dir: str):
+    from toolkit.ingest_jobs import IngestJobs
+
+    return IngestJobs(Path(data_dir))
+
+
+def ingest_jobs(settings: Settings):
+    """The data folder's background ingests, one worker per process shared by every session (a job started in
+    one session shows in all of them)."""
+    return _ingest_jobs(str(settings.data_dir))
+
+
 def api_key(settings: Settings, provider: str | None = None) -> str | None:
     """The provider's key from the environment, else from Streamlit secrets; None when there is none."""
     var = KEY_VARIABLES.get(provider or settings.llm_provider)

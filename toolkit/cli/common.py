@@ -38,6 +38,35 @@ class ProgressPrinter:
         self.stream.flush()
 
 
+class JobProgressPrinter:
+    """Prints a background ingest's progress on stderr ('file 2 of 5 · 340 of 1,200 passages · about 3 min
+    left'): in place on a terminal, else when the file changes or every ~10% of the passages."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._last: tuple[int, int] = (0, -1)
+
+    def __call__(self, job) -> None:
+        if job.state in ("done", "cancelled", "failed"):
+            if self.tty and self._last[1] >= 0:
+                self.stream.write("\n")  # end the line written in place
+            self._last = (0, -1)
+            return
+        total, done = job.total_passages, job.done_passages
+        if job.reading or job.state != "running" or not total:
+            return
+        mark = (job.file_number, done * 10 // total if total else 0)
+        if not self.tty and mark == self._last:
+            return
+        self._last = mark
+        line = f"file {job.file_number} of {len(job.files)} · {done:,} of {total:,} passages"
+        if job.eta_seconds is not None:
+            line += f" · about {max(1, round(job.eta_seconds / 60))} min left"
+        self.stream.write(f"\r{line}\033[K" if self.tty else line + "\n")
+        self.stream.flush()
+
+
 def open_retriever() -> Retriever:
     """The knowledge index as the environment's settings describe it; an invalid setting is a UsageError."""
     from toolkit.retrieval import Retriever

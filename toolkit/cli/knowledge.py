@@ -8,7 +8,7 @@ import sys
 import time
 
 from toolkit.cli import EXIT_OK, EXIT_USAGE, UsageError, register
-from toolkit.cli.common import ProgressPrinter, ensure_indexed, open_retriever
+from toolkit.cli.common import JobProgressPrinter, ProgressPrinter, ensure_indexed, open_retriever
 from toolkit.models import LANGS
 
 
@@ -40,18 +40,47 @@ def _run_index(args: argparse.Namespace) -> int:
 
 
 def _configure_ingest(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".md, .txt, .pdf or .docx")
+    parser.add_argument("files", nargs="*", metavar="FILE", help=".md, .txt, .pdf or .docx")
     parser.add_argument("--lang", choices=LANGS, help="language of the messages")
+    parser.add_argument("--resume", action="store_true",
+                        help="finish the ingests the app started that were interrupted (or stopped by a fault)")
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
+    if args.resume and args.files:
+        raise UsageError("give files or --resume, not both")
+    if not args.files and not args.resume:
+        raise UsageError("the following arguments are required: FILE (or --resume)")
     retriever = open_retriever()
-    results = retriever.ingest(args.files, progress=ProgressPrinter("Embedding"), lang=args.lang)
+    if args.resume:
+        results = _resume_jobs(retriever, args.lang)
+    else:
+        results = retriever.ingest(args.files, progress=ProgressPrinter("Embedding"), lang=args.lang)
     for result in results:
         stream = sys.stderr if result.status == "error" else sys.stdout
         suffix = f"  [{result.source_id}]" if result.source_id else ""
         print(f"{result.status}: {result.message}{suffix}", file=stream)
     return EXIT_USAGE if any(r.status == "error" for r in results) else EXIT_OK
+
+
+def _resume_jobs(retriever, lang: str | None) -> list:
+    """Run each interrupted or failed background ingest here, in the foreground; the results of all its files."""
+    from toolkit.ingest_jobs import IngestJobs
+
+    jobs = IngestJobs(retriever.settings.data_dir, listener=JobProgressPrinter())
+    pending = [job for job in jobs.jobs() if job.resumable]
+    if not pending:
+        print("Nothing to resume.")
+    results = []
+    for job in reversed(pending):  # oldest first
+        ended = jobs.resume(job.id, retriever, background=False, lang=lang)
+        if ended is None:
+            print(f"{job.id}: another process took it over", file=sys.stderr)
+            continue
+        if ended.state != "done":
+            print(f"{job.id}: {ended.state}{': ' + ended.error if ended.error else ''}", file=sys.stderr)
+        results += [f.result for f in ended.files if f.result is not None]
+    return results
 
 
 def _configure_sources(parser: argparse.ArgumentParser) -> None:
