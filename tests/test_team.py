@@ -6,8 +6,8 @@ one browser context per process. A document added in app A is listed and found i
 its removal likewise; a project made in A is in B's list; the same brief field changed in both keeps both
 values, the second as a conflict its user sees.
 
-The workspace is a parameter (`DATABASES`): today one SQLite file both data folders link to. Adding a database
-server is one entry there. Timings go to test-artifacts/team/timings.txt.
+The workspace is a parameter (`DATABASES`): one SQLite file named by TOOLKIT_DATABASE_URL (processes on one
+machine), and a real PostgreSQL database started by the test (processes on two machines). Timings go to test-artifacts/team/timings.txt.
 """
 
 from __future__ import annotations
@@ -43,22 +43,31 @@ class SharedWorkspace:
 
 
 def _sqlite(request, tmp_path: Path) -> SharedWorkspace:
-    """One SQLite file: each data folder links its workspace.sqlite3 to it (SQLite follows the link, so the
-    -wal and -shm files sit beside the real file), and TOOLKIT_DATABASE_URL names it for a workspace that
-    reads that setting."""
+    """One SQLite file outside both data folders, named by TOOLKIT_DATABASE_URL (one machine only)."""
     shared = tmp_path / "shared" / "workspace.sqlite3"
     Workspace(shared)  # created once, before either process opens it
 
     def env(data_dir: Path) -> dict[str, str]:
         data_dir.mkdir(parents=True, exist_ok=True)
-        (data_dir / "workspace.sqlite3").symlink_to(shared)
         return {"TOOLKIT_DATABASE_URL": f"sqlite:///{shared}"}
 
     return SharedWorkspace(env, lambda: Workspace(shared))
 
 
+def _postgresql(request, tmp_path: Path) -> SharedWorkspace:
+    """A real PostgreSQL database started by the test (tests/db_support.py), as two machines would share it."""
+    url = request.getfixturevalue("postgresql_url")
+    Workspace(url)  # migrated once, before either process opens it
+
+    def env(data_dir: Path) -> dict[str, str]:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return {"TOOLKIT_DATABASE_URL": url}
+
+    return SharedWorkspace(env, lambda: Workspace(url))
+
+
 # One entry per workspace database the team test runs against.
-DATABASES = {"sqlite": _sqlite}
+DATABASES = {"sqlite": _sqlite, "postgresql": _postgresql}
 
 
 @pytest.fixture(params=list(DATABASES))
