@@ -7,6 +7,13 @@ with Playwright. Prints JSON with the timings (seconds).
         [--think-seconds 10]
 
 Without --index-first the first draft also builds the search index (a fresh data directory).
+
+    .venv/bin/python scripts/bench_app.py --check-briefs 10 [--rounds 2] [--impatient] [--trace] [--root DIR]
+
+--check-briefs N: N Chromium contexts of one app process open the project shown by default (en, nl, sv in turn)
+and draft without editing; prints the brief versions written meanwhile with the fields each changed, the widget
+values the browsers reported changed, and each session's UI language as its browser reported it; exits 1 on an
+extra brief version or an error. --root serves another checkout (e.g. a `git worktree` of an older commit).
 """
 
 from __future__ import annotations
@@ -213,7 +220,7 @@ async def drafting_session(browser, url: str, n: int, lang: str, rounds: int, lo
                            trace: list | None, patient: bool) -> None:
     """One user: open the app (the project shown by default), then per round go to a document page, write a
     draft and come back to the rollout page, never touching the brief. Every rerun request the browser sends
-    is decoded and its brief widget values logged, so a save can be traced to what the browser reported."""
+    is decoded and its widget values logged, so a save can be traced to what the browser reported."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(300_000)  # 10 browsers on 2 cores: a click may wait minutes for its turn
     page = await context.new_page()
@@ -290,13 +297,12 @@ async def drive_browsers(url: str, contexts: int, langs: list[str], rounds: int,
     from playwright.async_api import async_playwright
 
     log: list = []
-    errors: list = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         started = time.monotonic()
-        results = await asyncio.gather(*(drafting_session(browser, url, n, langs[n % len(langs)], rounds, log, shots, trace,
-                                                          patient)
-                                         for n in range(contexts)), return_exceptions=True)
+        sessions = [drafting_session(browser, url, n, langs[n % len(langs)], rounds, log, shots, trace, patient)
+                    for n in range(contexts)]
+        results = await asyncio.gather(*sessions, return_exceptions=True)
         seconds = time.monotonic() - started
         await browser.close()
     errors = [f"session {n}: {type(r).__name__}: {str(r).splitlines()[0]}" for n, r in enumerate(results)
@@ -310,7 +316,7 @@ def check_briefs(contexts: int, root: Path, langs: list[str], rounds: int, trace
     report every brief version written meanwhile with the fields it changed (0 extra versions expected)."""
     data_dir = Path(tempfile.mkdtemp(prefix="bench-briefs-"))
     env = {**os.environ, "TOOLKIT_DATA_DIR": str(data_dir), "TOOLKIT_EMBEDDINGS": "hash",
-           "TOOLKIT_LLM_PROVIDER": "none", "BRIEF_SAVE_LOG": str(data_dir / "saves.jsonl")}
+           "TOOLKIT_LLM_PROVIDER": "none"}
     seeded = in_checkout(root, SEED, str(data_dir), ",".join(langs), env=env)
     subprocess.run([sys.executable, "-m", "toolkit", "index"], cwd=root, env={**env, "PYTHONPATH": str(root)},
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -334,8 +340,8 @@ def check_briefs(contexts: int, root: Path, langs: list[str], rounds: int, trace
         server_log.close()
     versions = in_checkout(root, VERSIONS, str(data_dir), ",".join(seeded.values()), env=env)
     reported = [entry for entry in log if entry["changed"]]
-    return {"root": str(root), "contexts": contexts, "rounds": rounds, "patient": patient, "seconds": round(seconds, 1),
-            "errors": errors, "data_dir": str(data_dir),
+    return {"root": str(root), "contexts": contexts, "rounds": rounds, "patient": patient,
+            "seconds": round(seconds, 1), "errors": errors, "data_dir": str(data_dir),
             "brief_versions": {lang: len(versions[pid]) for lang, pid in seeded.items()},
             "extra_versions": sum(len(v) - 1 for v in versions.values()),
             "saves": {lang: version_changes(versions[pid]) for lang, pid in seeded.items()},
