@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run install dev system-deps test test-fast lint fix bench index clean
+.PHONY: run install dev system-deps test test-fast lint fix bench bench-ci index clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ test: dev system-deps
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e"
 	# the browser tests last and alone: a headless Chromium beside two busy workers times out on 2 cores
 	$(PY) -m pytest -m e2e
+	$(MAKE) --no-print-directory bench-ci
+
+## bench-ci: the scale and load benchmarks at CI size, numbers in the log (full-size numbers: README "Measured")
+bench-ci: dev
+	mkdir -p test-artifacts
+	$(PY) scripts/bench_scale.py --sizes 300,1000 --json test-artifacts/bench-scale.json
+	$(PY) scripts/bench_load.py --sessions 4 > test-artifacts/bench-load.json; status=$$?; \
+		cat test-artifacts/bench-load.json; exit $$status
 
 test-fast: dev
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not integration and not e2e"

@@ -25,8 +25,10 @@ except Exception as exc:  # e.g. an invalid environment variable: the pages repo
 
 
 with st.sidebar:
+    # index= as the brief form does: a browser that redraws the menu without its own copy shows the element's
+    # default and reports it with the next click; were it the first option, the language would flip to English.
     st.selectbox(":material/translate: Language / Taal / Språk", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
-                 key=state.UI_LANG)
+                 key=state.UI_LANG, index=list(LANGUAGE_NAMES).index(state.ui_lang()))
 
 _ = state.tr()
 unreachable = resources.search_unavailable(state.settings())

@@ -276,7 +276,8 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)  # Streamlit's deprecation notes would drown the numbers
-    result = run(args.sessions, args.rounds)
+    with tempfile.TemporaryDirectory(prefix="bench-load-", ignore_cleanup_errors=True) as tmp:
+        result = run(args.sessions, args.rounds, data_dir=Path(tmp))  # nothing left behind in CI
     print(json.dumps(result, indent=2, ensure_ascii=False))
     raise SystemExit(1 if result["errors"] or result["problems"] else 0)
 

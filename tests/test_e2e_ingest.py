@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from ingest_support import document, wait_for
-from test_e2e import CHROMIUM, _free_port, _wait_healthy, browser, settle  # noqa: F401 - the fixture
+from servers import free_port, wait_until_ok
+from test_e2e import settle
 
 from toolkit.ingest_jobs import JOBS_DIR, STATE_FILE
 from toolkit.retrieval import Retriever
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 
 def start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TOOLKIT_DATA_DIR": str(data_dir), "TOOLKIT_EMBEDDINGS": "hash",
            "TOOLKIT_LLM_PROVIDER": "none", "SLOW_EMBED_DELAY": "0.5", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -37,7 +38,7 @@ def start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
          "127.0.0.1", "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats",
          "false"], cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, proc)
+    wait_until_ok(f"{url}/_stcore/health", proc, 90, "streamlit")
     return proc, url
 
 
@@ -63,7 +64,7 @@ def progress_text(page) -> str:
     return bar.first.inner_text() if bar.count() else ""
 
 
-def test_background_ingest_refreshes_by_itself_and_resumes_after_kill_9(browser, tmp_path):  # noqa: F811
+def test_background_ingest_refreshes_by_itself_and_resumes_after_kill_9(browser, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     data_dir, log = tmp_path / "data", tmp_path / "streamlit.log"
     files = []

@@ -82,3 +82,16 @@ def test_load_small_sessions_create_draft_export_and_leave_other_briefs_alone(tm
     assert result["errors"] == [] and result["problems"] == []
     assert result["drafts"] == 4 * len(KINDS)
     assert result["waited"]["draft"]["n"] == 16 and result["runs_per_s"] > 0
+
+
+def test_a_redrawn_language_menu_keeps_the_language():
+    # Seen in a real browser (scripts/bench_app.py --check-briefs 10): a first click while the first page was
+    # still running left the menu to be redrawn at its default, and every Dutch and Swedish session turned English.
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "nl"
+    at.run()
+    at.run()  # the language is no longer new in this run: the menu goes out with its own default only
+    bench_load.browser_redraw(at, prefix="ui_lang")
+    assert not at.exception
+    assert at.selectbox(key="ui_lang").value == "nl"
+    assert at.title[0].value == translator("nl")("Rollout")
