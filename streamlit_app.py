@@ -16,6 +16,10 @@ DOCUMENT_PAGES = ("story", "faq", "survey", "plan")
 
 st.set_page_config(page_title="AI Change Toolkit", page_icon=str(ICON), layout="wide")
 state.init()
+problem = state.workspace_problem()
+if problem is not None:  # a database server down: say so plainly, instead of failing on the first read
+    st.error(problem, icon=":material/database:")
+    st.stop()
 auth.gate(state.tr())  # with sign-in configured, nothing below runs until the user has signed in
 # Open the knowledge index and load the models in the background while the user reads the first page.
 try:

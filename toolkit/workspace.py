@@ -48,11 +48,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from toolkit import workspace_db as db
+from toolkit.i18n import LocalisedError
 from toolkit.models import LANGS, Draft
 from toolkit.results.model import WAVES, ColumnMapping, Responses
 from toolkit.settings import EMBEDDERS, PROVIDERS
@@ -183,6 +185,24 @@ class ResultsVersion:
     saved_at: datetime
     session_id: str
     cannot_do: list[str] = field(default_factory=list)
+
+
+class WorkspaceUnavailable(LocalisedError):
+    """The workspace's database does not answer (a PostgreSQL server down or unreachable, a file that cannot be
+    opened). The message names the database without its password and never repeats the driver's text."""
+
+
+def check_reachable(location: str | Path) -> None:
+    """Raise WorkspaceUnavailable unless the workspace at `location` answers one trivial query (one pooled
+    connection: about a millisecond), so the app can say so instead of failing on its first real read."""
+    try:
+        with db.engine(location).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as error:
+        raise WorkspaceUnavailable(
+            "The workspace database cannot be reached ({where}). Projects, briefs and drafts cannot be opened or "
+            "saved until it answers; nothing has been lost. Ask whoever runs the toolkit to check the database "
+            "server.", where=db.display(location)) from error
 
 
 class ProjectNotFound(KeyError):

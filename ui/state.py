@@ -16,7 +16,7 @@ import streamlit as st
 
 from toolkit.i18n import LOCALES, normalise_lang, plural_translator, translator
 from toolkit.settings import Settings
-from toolkit.workspace import Workspace
+from toolkit.workspace import Workspace, WorkspaceUnavailable, check_reachable
 from ui import auth
 
 UI_LANG = "ui_lang"
@@ -91,6 +91,17 @@ SETTING_VARIABLES = {
     "embeddings": "TOOLKIT_EMBEDDINGS",
     "embeddings_model": "TOOLKIT_EMBEDDINGS_MODEL",
 }
+
+
+def workspace_problem() -> str | None:
+    """Why the workspace cannot be used right now, in the UI language, or None when its database answers."""
+    try:
+        check_reachable(Settings.from_env().workspace_location)
+    except WorkspaceUnavailable as error:
+        return error.message(ui_lang())
+    except ValueError as error:  # a malformed TOOLKIT_DATABASE_URL: the message never repeats the URL
+        return str(error)
+    return None
 
 
 def _env_workspace() -> Workspace:
