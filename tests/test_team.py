@@ -42,28 +42,28 @@ class SharedWorkspace:
         self.env, self.open = env, open_
 
 
-def _sqlite(request, tmp_path: Path) -> SharedWorkspace:
-    """One SQLite file outside both data folders, named by TOOLKIT_DATABASE_URL (one machine only)."""
-    shared = tmp_path / "shared" / "workspace.sqlite3"
-    Workspace(shared)  # created once, before either process opens it
+def _shared(location: str) -> SharedWorkspace:
+    """Both data folders name one workspace by TOOLKIT_DATABASE_URL; it is made (migrated) once, before either
+    process opens it."""
+    Workspace(location)
 
     def env(data_dir: Path) -> dict[str, str]:
         data_dir.mkdir(parents=True, exist_ok=True)
-        return {"TOOLKIT_DATABASE_URL": f"sqlite:///{shared}"}
+        return {"TOOLKIT_DATABASE_URL": location}
 
-    return SharedWorkspace(env, lambda: Workspace(shared))
+    return SharedWorkspace(env, lambda: Workspace(location))
+
+
+def _sqlite(request, tmp_path: Path) -> SharedWorkspace:
+    """One SQLite file outside both data folders (processes on one machine)."""
+    shared = tmp_path / "shared" / "workspace.sqlite3"
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    return _shared(f"sqlite:///{shared}")
 
 
 def _postgresql(request, tmp_path: Path) -> SharedWorkspace:
     """A real PostgreSQL database started by the test (tests/db_support.py), as two machines would share it."""
-    url = request.getfixturevalue("postgresql_url")
-    Workspace(url)  # migrated once, before either process opens it
-
-    def env(data_dir: Path) -> dict[str, str]:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        return {"TOOLKIT_DATABASE_URL": url}
-
-    return SharedWorkspace(env, lambda: Workspace(url))
+    return _shared(request.getfixturevalue("postgresql_url"))
 
 
 # One entry per workspace database the team test runs against.

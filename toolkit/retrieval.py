@@ -669,13 +669,7 @@ class Retriever:
     def ingest_data(self, name: str, data: bytes, progress: Progress | None = None,
                     lang: str | None = None) -> IngestResult:
         """Add one document received as bytes (e.g. a file uploaded in the app), under its file name."""
-        name = Path(name).name
-        read = partial(check_data, name, data, self.settings.max_upload_mb)
-        added: dict[str, list[Chunk]] = {}
-        try:
-            return self._ingest_one(name, name, read, progress, lang, added)
-        finally:
-            self._merge(added)
+        return self.ingest_batch([(name, lambda: data)], progress, lang)[0]
 
     def ingest_batch(self, files: Iterable[tuple[str, Callable[[], bytes]]], progress: Progress | None = None,
                      lang: str | None = None,
